@@ -1,0 +1,48 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+DEMO := site/demo/content.json
+
+.PHONY: run test lint format install migrate demo admin browser-test clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) import_content $(DEMO)
+
+admin: migrate
+	$(MANAGE) ensure_local_admin
+
+run: demo admin
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	DJANGO_ENV=test $(BIN)/pytest -n 2 -m "not browser" -q
+
+browser-test: install
+	DJANGO_ENV=test $(BIN)/pytest -m browser -q -p no:xdist
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	find site campaigns stories tongxin -name '*.html' -print0 | xargs -0 $(BIN)/djhtml --check
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	find site campaigns stories tongxin -name '*.html' -print0 | xargs -0 $(BIN)/djhtml
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

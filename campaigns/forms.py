@@ -1,0 +1,20 @@
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+class EpisodeForm(WagtailAdminPageForm):
+    """Keeps episode numbers unique within a series and fills in the next free one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = self.parent_page if self.instance.pk is None else self.instance.get_parent()
+        if parent is None:
+            return cleaned
+        episode = self.instance
+        episode.number = cleaned.get("number")
+        if episode.number is None:
+            cleaned["number"] = episode.next_free_number(parent)
+        else:
+            error = episode.number_error(parent)
+            if error:
+                self.add_error("number", error)
+        return cleaned

@@ -1,0 +1,218 @@
+"""Anonymized beneficiary stories and the private identity records behind them.
+
+A StoryPage holds only what may be public. The real identity and the consent live in
+StoryIdentity: a plain model, not part of the page, so it is never in a page revision, the
+page's search index entry, the API or a template context.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from campaigns.models import body_field, listing
+from tongxin.core.fields import StringListField
+from tongxin.core.models import TongxinPage
+
+GENDER_CHOICES = [("", "不注明"), ("female", "女"), ("male", "男")]
+CIRCUMSTANCES = ["孤儿", "事实无人抚养儿童", "农村留守儿童", "困境儿童", "残疾儿童", "重病儿童"]
+
+
+class StoryQuerySet(PageQuerySet):
+    def consented(self, scope="web"):
+        """Stories whose consent covers `scope` today. A query, not a job: expiry is instant."""
+        today = timezone.localdate()
+        conditions = {
+            "identity__consent_web": True,
+            "identity__consent_expires_on__gte": today,
+            "identity__consent_obtained_on__lte": today,
+        }
+        if scope == "partners":
+            conditions["identity__consent_partners"] = True
+        return self.filter(**conditions)
+
+
+StoryManager = PageManager.from_queryset(StoryQuerySet)
+
+
+class StoryIndexPage(TongxinPage):
+    content_panels = Page.content_panels + TongxinPage.common_panels
+    parent_page_types = ["home.HomePage", "campaigns.CampaignPage"]
+    subpage_types = ["stories.StoryPage"]
+    template = "stories/story_index_page.html"
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "故事栏目"
+        verbose_name_plural = "故事栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stories = listing(StoryPage.objects.child_of(self)).consented("web")
+        region = request.GET.get("region", "").strip()[:100]
+        circumstance = request.GET.get("circumstance", "").strip()[:100]
+        stories = list(stories.order_by("-date", "-first_published_at")[:200])
+        context["regions"] = sorted({s.region for s in stories if s.region})
+        context["circumstance_choices"] = sorted({c for s in stories for c in s.circumstances})
+        if region:
+            stories = [s for s in stories if s.region == region]
+        if circumstance:
+            stories = [s for s in stories if circumstance in s.circumstances]
+        context["items"] = stories
+        context["selected_region"] = region
+        context["selected_circumstance"] = circumstance
+        return context
+
+
+class StoryPage(TongxinPage):
+    pseudonym = models.CharField("化名", max_length=40, help_text="页面上总会标注（化名）")
+    age = models.PositiveSmallIntegerField(
+        "年龄", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(25)]
+    )
+    gender = models.CharField("性别", max_length=10, choices=GENDER_CHOICES, blank=True)
+    circumstances = StringListField("困境类型", blank=True, help_text="如 农村留守儿童、孤儿")
+    support = models.TextField("获得的帮助", blank=True)
+    body = body_field()
+
+    objects = StoryManager()
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("pseudonym"),
+                FieldPanel("age"),
+                FieldPanel("gender"),
+                FieldPanel("region", help_text="最多到县（区）一级"),
+                FieldPanel("circumstances"),
+            ],
+            heading="公开信息（不得包含真实身份）",
+        ),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("script"), FieldPanel("date"), FieldPanel("tags")], heading="发布信息"
+        ),
+        FieldPanel("support"),
+        FieldPanel("body"),
+        *TongxinPage.conversion_panels,
+    ]
+    search_fields = TongxinPage.search_fields + [
+        index.SearchField("pseudonym"),
+        index.SearchField("support"),
+        index.SearchField("body"),
+        index.FilterField("region"),
+    ]
+    parent_page_types = ["stories.StoryIndexPage"]
+    subpage_types = []
+    template = "stories/story_page.html"
+
+    class Meta:
+        verbose_name = "儿童故事"
+        verbose_name_plural = "儿童故事"
+
+    @cached_property
+    def consent(self):
+        try:
+            return self.identity
+        except StoryIdentity.DoesNotExist:
+            return None
+
+    def consent_allows(self, scope="web"):
+        identity = self.consent
+        return identity is not None and identity.consent_allows(scope)
+
+    def serve(self, request, *args, **kwargs):
+        if not getattr(request, "is_preview", False) and not self.consent_allows("web"):
+            raise Http404("story consent does not cover the web")
+        return super().serve(request, *args, **kwargs)
+
+
+class StoryIdentity(models.Model):
+    """The real identity behind a story. Only the privacy officers group can open it."""
+
+    story = models.OneToOneField(
+        StoryPage, verbose_name="故事", on_delete=models.CASCADE, related_name="identity"
+    )
+    real_name = models.CharField("真实姓名", max_length=60, blank=True)
+    guardians = StringListField("监护人", blank=True)
+    school = models.CharField("学校", max_length=200, blank=True)
+    address = models.CharField("住址", max_length=300, blank=True)
+    notes = models.TextField("备注", blank=True)
+    consent_obtained_on = models.DateField("同意书签署日期", null=True, blank=True)
+    consent_expires_on = models.DateField("同意书到期日期", null=True, blank=True)
+    consent_web = models.BooleanField("同意在本站发布", default=False)
+    consent_partners = models.BooleanField("同意合作媒体转载（订阅源、嵌入）", default=False)
+    consent_form = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="签署的同意书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("story"),
+        MultiFieldPanel(
+            [
+                FieldPanel("real_name"),
+                FieldPanel("guardians"),
+                FieldPanel("school"),
+                FieldPanel("address"),
+                FieldPanel("notes"),
+            ],
+            heading="身份信息（仅隐私专员可见）",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent_obtained_on"),
+                FieldPanel("consent_expires_on"),
+                FieldPanel("consent_web"),
+                FieldPanel("consent_partners"),
+                FieldPanel("consent_form"),
+            ],
+            heading="授权同意",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "身份与授权记录"
+        verbose_name_plural = "身份与授权记录"
+
+    def __str__(self):
+        # Deliberately the story's title, never the real name: this shows up in admin logs.
+        return f"身份记录 #{self.pk}（{self.story.title}）"
+
+    @property
+    def consent_scope(self):
+        return [
+            s for s, on in (("web", self.consent_web), ("partners", self.consent_partners)) if on
+        ]
+
+    def consent_allows(self, scope="web", on=None):
+        on = on or timezone.localdate()
+        if not (self.consent_obtained_on and self.consent_expires_on):
+            return False
+        if not (self.consent_obtained_on <= on <= self.consent_expires_on):
+            return False
+        if not self.consent_web:
+            return False
+        return scope == "web" or self.consent_partners
+
+    def private_values(self):
+        values = [self.real_name, self.school, self.address, *self.guardians]
+        values += [line for line in self.notes.splitlines()]
+        return [v.strip() for v in values if v and len(v.strip()) >= 2]

@@ -1,0 +1,112 @@
+"""Site-wide models: the image model and the abstract page bases every page type shares."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import ConversionRuleBlock, CreditBlock
+from .fields import StringListField
+
+SCRIPT_CHOICES = [("hans", "简体"), ("hant", "繁體")]
+
+
+class TongxinImage(AbstractImage):
+    """Wagtail's image with its metadata scrubbed on the way in (see tongxin.core.exif)."""
+
+    admin_form_fields = Image.admin_form_fields
+
+    class Meta:
+        verbose_name = "图片"
+        verbose_name_plural = "图片"
+
+
+class TongxinRendition(AbstractRendition):
+    image = models.ForeignKey(TongxinImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class TongxinPage(Page):
+    """Fields every public page has: its summary, the script it is written in, its date."""
+
+    summary = models.TextField("摘要", blank=True, max_length=1000)
+    script = models.CharField(
+        "原文字体",
+        max_length=4,
+        choices=SCRIPT_CHOICES,
+        default="hans",
+        help_text="正文用哪种字体写成；读者可在简体和繁体之间切换",
+    )
+    date = models.DateTimeField(
+        "发布日期", null=True, blank=True, help_text="留空则为首次发布的时间"
+    )
+    tags = StringListField("标签", blank=True)
+    region = models.CharField("地区", max_length=100, blank=True)
+    conversion_rules = StreamField(
+        [("rule", ConversionRuleBlock())],
+        verbose_name="本页字词转换规则",
+        blank=True,
+        use_json_field=True,
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.FilterField("script"),
+        index.FilterField("region"),
+    ]
+
+    common_panels = [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("script"), FieldPanel("date"), FieldPanel("tags"), FieldPanel("region")],
+            heading="发布信息",
+        ),
+    ]
+    conversion_panels = [FieldPanel("conversion_rules")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_date(self):
+        return self.date or self.first_published_at or self.latest_revision_created_at
+
+    @cached_property
+    def page_rules(self):
+        return [(rule.value["hans"], rule.value["hant"]) for rule in self.conversion_rules]
+
+
+class NewsroomMixin(models.Model):
+    """Newsroom metadata of article-like pages: where it came from and who made it."""
+
+    source_name = models.CharField("来源", max_length=120, blank=True)
+    source_url = models.URLField("来源链接", blank=True)
+    byline = StreamField(
+        [("credit", CreditBlock())], verbose_name="署名", blank=True, use_json_field=True
+    )
+    photo_credit = models.CharField("摄影/图片", max_length=200, blank=True)
+
+    newsroom_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("source_name"),
+                FieldPanel("source_url"),
+                FieldPanel("byline"),
+                FieldPanel("photo_credit"),
+            ],
+            heading="来源与署名",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+
+def today():
+    return timezone.localdate()

@@ -1,0 +1,62 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from campaigns.models import CampaignPage, EpisodePage, NewsPage, body_field, listing
+from stories.models import StoryPage
+from tongxin.core.models import TongxinPage
+
+
+class HomePage(TongxinPage):
+    featured_campaign = models.ForeignKey(
+        CampaignPage,
+        verbose_name="推荐活动",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="留空则推荐最新的活动",
+    )
+    body = body_field()
+
+    content_panels = Page.content_panels + [
+        *TongxinPage.common_panels,
+        FieldPanel("featured_campaign"),
+        FieldPanel("body"),
+        *TongxinPage.conversion_panels,
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "campaigns.CampaignPage",
+        "campaigns.NewsIndexPage",
+        "stories.StoryIndexPage",
+    ]
+    max_count = 1
+    template = "home/home_page.html"
+
+    class Meta:
+        verbose_name = "首页"
+        verbose_name_plural = "首页"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        campaigns = listing(CampaignPage.objects.child_of(self))
+        featured = None
+        if self.featured_campaign_id:
+            featured = campaigns.filter(pk=self.featured_campaign_id).first()
+        if featured is None:
+            featured = campaigns.order_by("-first_published_at").first()
+        context["featured_campaign"] = featured
+        context["campaigns"] = campaigns.order_by("-first_published_at")[:6]
+        context["latest_episodes"] = listing(EpisodePage.objects.descendant_of(self)).order_by(
+            "-first_published_at"
+        )[:6]
+        context["latest_stories"] = (
+            listing(StoryPage.objects.descendant_of(self))
+            .consented("web")
+            .order_by("-first_published_at")[:6]
+        )
+        context["latest_news"] = listing(NewsPage.objects.descendant_of(self)).order_by(
+            "-date", "-first_published_at"
+        )[:6]
+        return context

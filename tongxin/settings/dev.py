@@ -1,0 +1,11 @@
+"""Local development: `make run` uses these, on SQLite unless DATABASE_URL says otherwise."""
+
+import os
+
+from .base import *  # noqa: F403
+
+DEBUG = os.environ.get("DEBUG", "1") == "1"
+# A fixed key is fine here: dev databases hold demo content only and never face the internet.
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-tongxin")
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1 localhost [::1] testserver").split()
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
