@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "tongxin.scripts.middleware.ScriptConversionMiddleware",
 ]
 
 ROOT_URLCONF = "tongxin.urls"
