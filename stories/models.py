@@ -20,7 +20,8 @@ from campaigns.models import body_field, listing
 from tongxin.core.fields import StringListField
 from tongxin.core.models import TongxinPage
 
-GENDER_CHOICES = [("", "不注明"), ("female", "女"), ("male", "男")]
+# Stored as the words readers see; the importer also accepts "female"/"male".
+GENDER_CHOICES = [("", "不注明"), ("女", "女"), ("男", "男")]
 CIRCUMSTANCES = ["孤儿", "事实无人抚养儿童", "农村留守儿童", "困境儿童", "残疾儿童", "重病儿童"]
 
 

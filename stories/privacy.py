@@ -1,0 +1,515 @@
+"""Find private data and identifying patterns in a story's public text.
+
+Pure Python on purpose (no Django import): the same check runs on import, on publish, on
+scheduled publish and in tests, and it must be cheap enough to run on every save.
+
+What counts as a leak (contract: contracts/content-format.md, `story` → Privacy check):
+
+* ``private_value`` — any value from the story's private record (real name, guardians,
+  school, address, notes lines), in either script. Only the *whole* value is matched, also
+  when written with spaces or middle dots between the characters (王 小 明, 王·小明). A
+  given name alone (小明 out of 王小明) is deliberately not matched: two-character given
+  names are ordinary words (小华, 明明, 欣怡) and pseudonyms are often chosen to look like
+  them, so matching them would block most stories for nothing. `collect_private_values`
+  adds the sub-county parts of an address (石桥镇, 幸福村, 幸福小区) because a public story
+  may name the county at most.
+* ``id_card`` — an 18-character resident ID (GB 11643) with a valid ISO 7064 MOD 11-2
+  check character and a real birth date no later than today. Eighteen digits with a wrong
+  check character are not reported: they are order or account numbers far more often than
+  mistyped IDs. The 15-digit first-generation ID is not detected: it has no check
+  character, so any 15-digit number with a date inside would be flagged, and those cards
+  have been void since 2013 (no child in a story ever had one).
+* ``mobile`` — 1[3-9] + 9 digits, optionally grouped 3-4-4 with spaces or hyphens and
+  prefixed with +86 / 0086.
+* ``landline`` — a real area code (010, 02x, 0[3-9]xx) and a 7–8 digit local number, with
+  a hyphen, space or parentheses between them; without a separator the local number must
+  start with 2–9 as real ones do, to keep record numbers out.
+* ``street_address`` — a road-like word (路/街/道/巷/弄/胡同/大道/里) directly followed by a
+  house number and 号 (人民路18号, 解放大道 1024 號, 幸福巷七号), or a building plus unit
+  (3栋2单元, 5号楼1单元). Rural “X村 3 组 5 号” is not matched: 组/村 + number + 号 reads the
+  same as a date or a team number (第一组 3 号选手) too often.
+* ``school_class`` — a grade together with a class: 五(2)班, 初二3班, 三年级（1）班,
+  三年二班. A class or a grade alone is not specific enough to report.
+
+Text is compared after folding: full-width forms to ASCII, traditional (Taiwan and Hong
+Kong forms included) to simplified, lower case. Rich-text HTML is reduced to what a reader
+or a scraper can see: the text plus the alt, title and href attribute values.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import opencc
+
+__all__ = [
+    "KINDS",
+    "Leak",
+    "collect_private_values",
+    "find_leaks",
+    "id_card_checksum_ok",
+    "visible_text",
+]
+
+KINDS = ("private_value", "id_card", "mobile", "landline", "street_address", "school_class")
+
+_KIND_LABELS = {
+    "private_value": "本故事隐私资料中的内容",
+    "id_card": "疑似身份证号码",
+    "mobile": "疑似手机号码",
+    "landline": "疑似固定电话号码",
+    "street_address": "疑似带门牌号的详细地址",
+    "school_class": "疑似具体的年级和班级",
+}
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One leak. `match` is the raw text for code only; `message` is safe to show."""
+
+    field: str
+    kind: str
+    match: str
+    message: str
+
+
+# --- text preparation -------------------------------------------------------------------
+
+# Full-width ASCII and odd dashes/spaces become plain ones so one pattern covers them all;
+# every replacement is one character for one, so positions stay valid.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE.update({ord(c): "-" for c in "‐‑‒–—―−﹣"})
+_WIDTH_TABLE.update({ord(c): " " for c in "\u3000\u00a0\u2009\u202f\u200b\u200c\u200d\u2060\ufeff"})
+
+# Ignored inside names and private values: spacing and the middle-dot family used between
+# the parts of a name (阿依古丽·买买提), and the zero-width characters pasted from WeChat.
+_IGNORABLE_RE = re.compile(r"[\s·•・‧･∙⋅\u200b\u200c\u200d\u2060\ufeff]+")
+_KEPT_RUN_RE = re.compile(r"[^\s·•・‧･∙⋅\u200b\u200c\u200d\u2060\ufeff]+")
+
+_COMMENT_RE = re.compile(r"<!--|-->")
+_TAG_RE = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+)
+_ATTR_RE = re.compile(
+    r"""(?<![\w-])(alt|title|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+    re.IGNORECASE,
+)
+# Block-level tags end a line: a road name at the end of one paragraph and a number at the
+# start of the next are not an address. Inline tags vanish so 王<b>小明</b> is still 王小明.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
+    "h5 h6 header hr li ol p pre section table td th tr ul".split()
+)
+
+
+def visible_text(text: str) -> str:
+    """Text as readers and scrapers see it: tags removed, alt/title/href values kept."""
+    if "<" not in text:
+        return html.unescape(text) if "&" in text else text
+
+    def replace(m: re.Match[str]) -> str:
+        name = m.group(2).lower()
+        values = [
+            html.unescape(a.group(2) or a.group(3) or a.group(4) or "")
+            for a in _ATTR_RE.finditer(m.group(3))
+        ]
+        sep = "\n" if name in _BLOCK_TAGS else ""
+        if values:
+            return sep + " " + " ".join(values) + " " + sep
+        return sep
+
+    # Comment text is in the page source, which scrapers read, so only its markers go.
+    stripped = _TAG_RE.sub(replace, _COMMENT_RE.sub(" ", text))
+    return html.unescape(stripped)
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def _same_length(convert: Callable[[str], str], text: str) -> str:
+    out = convert(text)
+    if len(out) == len(text):
+        return out
+    # A phrase rule changed the length somewhere; fall back to character by character so
+    # every position still maps back to the editor's text.
+    return "".join(_char_fold(convert, c) for c in text)
+
+
+@lru_cache(maxsize=8192)
+def _char_fold(convert: Callable[[str], str], char: str) -> str:
+    out = convert(char)
+    return out if len(out) == 1 else char
+
+
+def _to_simplified(text: str) -> str:
+    # tw2s also undoes Taiwan variants (著→着, 裡→里) and hk2s Hong Kong ones (衞→卫); the
+    # value and the text go through the same chain, so the fold only has to be consistent.
+    return _converter("hk2s").convert(_converter("tw2s").convert(text))
+
+
+def _to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def _lower(text: str) -> str:
+    return _same_length(str.lower, text)
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """Drop ignorable characters; return the rest and each kept character's position."""
+    parts: list[str] = []
+    index: list[int] = []
+    for m in _KEPT_RUN_RE.finditer(text):
+        parts.append(m.group())
+        index.extend(range(m.start(), m.end()))
+    return "".join(parts), index
+
+
+class _Prepared:
+    """One field's text in the forms the checks need, computed once and lazily."""
+
+    def __init__(self, raw: str) -> None:
+        self.visible = visible_text(raw)
+        self.base = self.visible.translate(_WIDTH_TABLE)
+        self.norm = _lower(_same_length(_to_simplified, self.base))
+        self._compacts: dict[str, tuple[str, list[int]]] = {}
+
+    def compact(self, script: str) -> tuple[str, list[int]]:
+        if script not in self._compacts:
+            if script == "hans":
+                folded = self.norm
+            else:
+                folded = _lower(_same_length(_to_traditional, self.base))
+            self._compacts[script] = _compact(folded)
+        return self._compacts[script]
+
+
+def _fold_value(value: str, script: str) -> str:
+    base = value.translate(_WIDTH_TABLE)
+    folded = _to_simplified(base) if script == "hans" else _to_traditional(base)
+    return _IGNORABLE_RE.sub("", folded.lower())
+
+
+# --- patterns ---------------------------------------------------------------------------
+# All patterns run on the folded text (simplified, lower case, ASCII digits and brackets);
+# traditional forms stay in the character classes in case a character escapes the fold.
+
+_ID_RE = re.compile(
+    r"(?<![0-9])([1-9]\d{5})[ -]?((?:18|19|20)\d{2})(\d{2})(\d{2})[ -]?(\d{3}[0-9x])(?![0-9])"
+)
+
+_MOBILE_RE = re.compile(
+    r"(?<![0-9+¥￥$])(?P<prefix>(?:\+|00)\s?86[ -]?)?"
+    r"(?P<number>1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?![0-9])"
+    # 13800000000 元 is an amount, not a phone.
+    r"(?!\s*[元万亿块])"
+)
+
+_AREA = r"(?:010|02\d|0[3-9]\d{2})"
+_LANDLINE_RE = re.compile(
+    rf"""
+    (?<![0-9a-z.\-/_])
+    (?:
+        \(\s?(?P<a1>{_AREA})\s?\)\s?-?\s?(?P<l1>[1-9]\d{{2,3}}[- ]?\d{{4}})
+      | (?P<a2>{_AREA})(?:\s?-\s?|\s)(?P<l2>[1-9]\d{{2,3}}[- ]?\d{{4}})
+      | (?P<a3>{_AREA})(?P<l3>[2-9]\d{{6,7}})
+    )
+    (?![0-9])(?!\s*[元万亿块])
+    """,
+    re.VERBOSE,
+)
+
+_NUM = r"(?:\d{1,5}|[零〇一二三四五六七八九十百千两兩]{1,8})"
+# Road suffixes, each guarded against the everyday words that end in the same character
+# (知道, 一路, 逛街, 这里, 公里...), which is where a date like “3 号” would otherwise follow.
+_ROAD = (
+    r"(?:(?<=[\u4e00-\u9fff])(?:大道|大街|胡同|巷|"
+    r"(?<![一思线線网網])路|(?<![逛])街|"
+    r"(?<![知报報渠频頻难難味说說问問答笑一顺順])道|"
+    r"(?<![这這那哪家心夜村城县縣手眼屋公千万萬月梦夢])里)"
+    # Shanghai lanes are numbered: 长乐路 123 弄 4 号.
+    r"|(?<=[\u4e00-\u9fff0-9\s])弄)"
+)
+_STREET_RE = re.compile(
+    rf"{_ROAD}\s*{_NUM}\s*(?:[-之]\s*{_NUM}\s*)?[号號](?![线線])",
+)
+_BUILDING_RE = re.compile(
+    rf"(?<![0-9]){_NUM}\s*(?:栋|棟|幢|座|号楼|號樓)\s*{_NUM}\s*(?:单元|單元)"
+    rf"(?:\s*{_NUM}\s*(?:室|号|號))?"
+)
+_NUM_PART_RE = re.compile(r"\d+|[零〇一二三四五六七八九十百千两兩]+")
+
+_CLASS_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_GRADE = (
+    r"(?:[1-9一二三四五六七八九]\s*年\s*[级級]"
+    r"|[初高]\s*中?\s*[1-3一二三](?:\s*年\s*[级級])?)"
+)
+_SCHOOL_RE = re.compile(
+    rf"(?<![0-9])(?:"
+    rf"{_GRADE}\s*(?:\(\s*{_CLASS_NUM}\s*\)|{_CLASS_NUM})"
+    rf"|[1-9一二三四五六七八九]\s*\(\s*{_CLASS_NUM}\s*\)"
+    # 三年二班: the usual form in Taiwan.
+    rf"|[一二三四五六]年{_CLASS_NUM}"
+    rf")\s*班"
+)
+
+# Where a displayed address stops growing to the left (家住在|人民路18号).
+_ADDRESS_STOP = frozenset("在住于於址是的到从從向往和与與及")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_card_checksum_ok(s: str) -> bool:
+    """True when `s` is 17 digits plus the right ISO 7064 MOD 11-2 check character."""
+    if len(s) != 18 or not s[:17].isascii() or not s[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(s[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == s[17].upper()
+
+
+def _plausible_birth_date(year: str, month: str, day: str) -> bool:
+    try:
+        born = date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= date.today()
+
+
+# --- masking ----------------------------------------------------------------------------
+
+
+def _mask(text: str, head: int, tail: int, significant: Callable[[str], bool]) -> str:
+    positions = [i for i, c in enumerate(text) if significant(c)]
+    hidden = set(positions[head : len(positions) - tail if tail else None])
+    return "".join("*" if i in hidden else c for i, c in enumerate(text))
+
+
+def _is_digit(c: str) -> bool:
+    return c.isdigit() or c in "Xx"
+
+
+def _is_significant(c: str) -> bool:
+    return not _IGNORABLE_RE.match(c)
+
+
+def _mask_value(text: str) -> str:
+    n = sum(1 for c in text if _is_significant(c))
+    if n <= 2:
+        return _mask(text, 1, 0, _is_significant)
+    masked = _mask(text, 2 if n >= 6 else 1, 1, _is_significant)
+    # A notes line can be long; the editor needs its start and the position, not its length.
+    return re.sub(r"\*{7,}", "******…", masked)
+
+
+def _mask_numbers(text: str) -> str:
+    return _NUM_PART_RE.sub(lambda m: "*" * len(m.group()), text)
+
+
+# --- the check ---------------------------------------------------------------------------
+
+
+def _expand_left(visible: str, start: int, limit: int = 8) -> int:
+    """Include the road or estate name before a match, for the editor to recognise it."""
+    i = start
+    if visible[start] == "弄":
+        # The lane number belongs to the address: 长乐路 123 弄.
+        while i > 0 and (visible[i - 1].isdigit() or visible[i - 1] == " "):
+            i -= 1
+        start = i
+    while i > 0 and start - i < limit:
+        c = visible[i - 1]
+        if not _CJK_RE.match(c) or c in _ADDRESS_STOP:
+            break
+        i -= 1
+    return i
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _pattern_hits(prep: _Prepared) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, masked form) for every identifying pattern in one field."""
+    text, visible = prep.norm, prep.visible
+    hits: list[tuple[int, int, str, str]] = []
+    # One digit run is one leak: an ID is not also reported as a phone, nor a mobile as a
+    # landline, so the most specific pattern claims its digits first.
+    digits_taken: list[tuple[int, int]] = []
+
+    for m in _ID_RE.finditer(text):
+        raw = visible[m.start() : m.end()]
+        compact = re.sub(r"[ -]", "", m.group()).upper()
+        if id_card_checksum_ok(compact) and _plausible_birth_date(*m.group(2, 3, 4)):
+            digits_taken.append(m.span())
+            hits.append((m.start(), m.end(), "id_card", _mask(raw, 3, 4, _is_digit)))
+
+    for m in _MOBILE_RE.finditer(text):
+        if _overlaps(m.span(), digits_taken):
+            continue
+        digits_taken.append(m.span())
+        cut = m.start("number") - m.start()
+        raw = visible[m.start() : m.end()]
+        hits.append(
+            (m.start(), m.end(), "mobile", raw[:cut] + _mask(raw[cut:], 3, 4, _is_digit))
+        )
+
+    for m in _LANDLINE_RE.finditer(text):
+        if _overlaps(m.span(), digits_taken):
+            continue
+        digits_taken.append(m.span())
+        area = m.group("a1") or m.group("a2") or m.group("a3")
+        raw = visible[m.start() : m.end()]
+        hits.append((m.start(), m.end(), "landline", _mask(raw, len(area), 2, _is_digit)))
+
+    for pattern in (_STREET_RE, _BUILDING_RE):
+        for m in pattern.finditer(text):
+            start = _expand_left(visible, m.start())
+            # Numerals inside a road name (三马路) stay; house, lane and unit numbers do not.
+            name = re.sub(r"\d", "*", visible[start : m.start()])
+            rest = _mask_numbers(visible[m.start() : m.end()])
+            hits.append((start, m.end(), "street_address", name + rest))
+
+    for m in _SCHOOL_RE.finditer(text):
+        hits.append((m.start(), m.end(), "school_class", visible[m.start() : m.end()]))
+
+    return hits
+
+
+def _private_hits(
+    prep: _Prepared, values: list[tuple[str, str]]
+) -> list[tuple[int, int, str, str]]:
+    hits: list[tuple[int, int, str, str]] = []
+    seen: set[tuple[int, int]] = set()
+    visible = prep.visible
+    for script_index, script in enumerate(("hans", "hant")):
+        compact, index = prep.compact(script)
+        for pair in values:
+            needle = pair[script_index]
+            found = compact.find(needle)
+            while found != -1:
+                start = index[found]
+                end = index[found + len(needle) - 1] + 1
+                found = compact.find(needle, found + 1)
+                if (start, end) in seen or not _word_bounded(visible, start, end):
+                    continue
+                seen.add((start, end))
+                raw = visible[start:end]
+                hits.append((start, end, "private_value", _mask_value(raw)))
+    return hits
+
+
+def _word_bounded(visible: str, start: int, end: int) -> bool:
+    # A Latin or numeric value (a pinyin name, a house number) must be a whole word, or
+    # “Li” would be found in “Liang”; Chinese has no word spaces, so CJK is matched as is.
+    def latin(c: str) -> bool:
+        return c.isascii() and c.isalnum()
+
+    if latin(visible[start]) and start > 0 and latin(visible[start - 1]):
+        return False
+    return not (latin(visible[end - 1]) and end < len(visible) and latin(visible[end]))
+
+
+def _prepare_values(private_values: Iterable[str]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for value in private_values:
+        if not value or not isinstance(value, str):
+            continue
+        pair = (_fold_value(value, "hans"), _fold_value(value, "hant"))
+        if len(pair[0]) < 2 or len(pair[1]) < 2 or pair in seen:
+            continue
+        seen.add(pair)
+        pairs.append(pair)
+    return pairs
+
+
+def find_leaks(fields: Mapping[str, str], private_values: Iterable[str] = ()) -> list[Leak]:
+    """Every leak in `fields` (label → public text, HTML allowed), in field and text order.
+
+    `private_values` are the strings from the story's private record; see
+    `collect_private_values` to build them from the record. Values shorter than two
+    characters are ignored (a single character would match everywhere).
+    """
+    values = _prepare_values(private_values)
+    leaks: list[Leak] = []
+    for label, raw in fields.items():
+        if not raw:
+            continue
+        prep = _Prepared(str(raw))
+        hits = _pattern_hits(prep)
+        if values:
+            hits.extend(_private_hits(prep, values))
+        hits.sort(key=lambda h: (h[0], KINDS.index(h[2]), h[1]))
+        for start, end, kind, masked in hits:
+            message = f"「{label}」包含{_KIND_LABELS[kind]}“{masked}”（第 {start + 1} 个字起）"
+            leaks.append(Leak(label, kind, prep.visible[start:end], message))
+    return leaks
+
+
+# --- building the private values from a record -------------------------------------------
+
+_KINSHIP = frozenset(
+    "爷爷 奶奶 外公 外婆 姥姥 姥爷 父亲 母亲 爸爸 妈妈 叔叔 婶婶 阿姨 舅舅 舅妈 姑姑 姑父 "
+    "伯伯 伯母 哥哥 姐姐 祖父 祖母 外祖父 外祖母 监护人 养父 养母 继父 继母".split()
+)
+_GUARDIAN_SPLIT_RE = re.compile(r"[\s,，、;；/()（）:：]+")
+_ADDRESS_PART_RE = re.compile(
+    r".+?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|区|县|旗|街道|镇|乡|"
+    r"社区|小区|新村|村|大道|大街|胡同|路|街|巷|弄|号|组|栋|幢|单元|室|$)"
+)
+# Parts below the county: the public region may name the county, nothing finer.
+_SUB_COUNTY_RE = re.compile(r"(?:街道|镇|乡|社区|小区|新村|村|大道|大街|胡同|路|街|巷|弄)$")
+
+
+def collect_private_values(private: Mapping[str, object]) -> list[str]:
+    """The strings to look for, from a private record shaped like the exchange format.
+
+    `real_name`, `school`, `address` as given; each guardian, and each name in a guardian
+    entry such as “王大山（爷爷）” without the kinship word; each line of `notes`; and the
+    sub-county parts of the address (镇, 乡, 街道, 村, 社区, 小区, roads), which must not appear
+    even when the full address does not.
+    """
+    values: list[str] = []
+
+    def add(value: object) -> None:
+        if isinstance(value, str) and value.strip():
+            values.append(value.strip())
+
+    add(private.get("real_name"))
+    add(private.get("school"))
+    guardians = private.get("guardians") or []
+    if isinstance(guardians, str):
+        guardians = [guardians]
+    for guardian in guardians:
+        if isinstance(guardian, Mapping):
+            guardian = guardian.get("name")
+        if not isinstance(guardian, str):
+            continue
+        add(guardian)
+        parts = [p for p in _GUARDIAN_SPLIT_RE.split(guardian) if p]
+        if len(parts) > 1:
+            for part in parts:
+                if len(part) >= 2 and part not in _KINSHIP:
+                    add(part)
+    address = private.get("address")
+    if isinstance(address, str) and address.strip():
+        add(address)
+        simplified = _to_simplified(_IGNORABLE_RE.sub("", address))
+        for m in _ADDRESS_PART_RE.finditer(simplified):
+            part = m.group()
+            if len(part) >= 3 and _SUB_COUNTY_RE.search(part):
+                add(part)
+    notes = private.get("notes")
+    if isinstance(notes, str):
+        for line in notes.splitlines():
+            add(line)
+    return list(dict.fromkeys(values))
