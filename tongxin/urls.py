@@ -5,11 +5,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from tongxin.core import sitemaps
 from tongxin.core import views as core_views
+from tongxin.scripts import views as script_views
 
 urlpatterns = [
     path("", core_views.root_redirect, name="root"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("switch/<str:language>/", script_views.switch_script, name="switch_script"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,0 +1,69 @@
+"""One sitemap listing every public page in both scripts, each with hreflang alternates."""
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.http import HttpResponse
+from django.urls import reverse
+from wagtail.models import Page, Site
+
+from stories.models import StoryPage
+
+
+def public_pages(site):
+    """Live public pages of the site, without stories whose consent does not cover the web."""
+    if site is None:
+        return Page.objects.none()
+    hidden_stories = StoryPage.objects.exclude(
+        pk__in=StoryPage.objects.live().consented("web").values("pk")
+    )
+    return (
+        Page.objects.live()
+        .public()
+        .descendant_of(site.root_page, inclusive=True)
+        .exclude(pk__in=hidden_stories.values("pk"))
+        .order_by("path")
+        .only("id", "url_path", "path", "depth", "last_published_at", "latest_revision_created_at")
+    )
+
+
+class PageSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 5000
+
+    def __init__(self, request):
+        self.request = request
+        self.site = Site.find_for_request(request)
+        self.site_root_path = self.site.root_page.url_path if self.site else "/"
+
+    def items(self):
+        return list(public_pages(self.site))
+
+    def location(self, page):
+        # The path under the active script prefix, as i18n_patterns reverses it.
+        relative = page.url_path[len(self.site_root_path) :]
+        return reverse("wagtail_serve", args=(relative,))
+
+    def lastmod(self, page):
+        return page.last_published_at or page.latest_revision_created_at
+
+
+def sitemap(request):
+    return sitemap_view(request, sitemaps={"pages": PageSitemap(request)})
+
+
+def robots_txt(request):
+    base = request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /donate/",
+        "Disallow: /switch/",
+        "Disallow: /zh-hans/search/",
+        "Disallow: /zh-hant/search/",
+        "Allow: /",
+        f"Sitemap: {base}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from .prefix import CANONICAL_PREFIX
+
+
+def swap_prefix(path, language):
+    """The same path under the other script's prefix; unprefixed paths get one."""
+    first, _, rest = path.lstrip("/").partition("/")
+    if CANONICAL_PREFIX.get(first.lower()):
+        return f"/{language}/{rest}"
+    return f"/{language}/"
+
+
+@never_cache
+def switch_script(request, language):
+    """The switcher's link: remembers the reader's choice, then shows the same page."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("unknown script")
+    next_path = request.GET.get("next", "/")
+    if not next_path.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_path, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        next_path = "/"
+    response = HttpResponseRedirect(swap_prefix(next_path, language))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=True,
+    )
+    return response
