@@ -531,3 +531,29 @@ class NewsPage(NewsroomMixin, TongxinPage):
     class Meta:
         verbose_name = "新闻"
         verbose_name_plural = "新闻"
+
+
+class DonationClick(models.Model):
+    """Click-through counts per fund, day and source page. Deliberately nothing about the
+    reader: no IP address, user agent, cookie or referrer is stored."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="clicks")
+    day = models.DateField("日期")
+    source_page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    count = models.PositiveIntegerField("点击次数", default=0)
+
+    class Meta:
+        verbose_name = "捐款点击"
+        verbose_name_plural = "捐款点击"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "day", "source_page"], name="unique_click_bucket"
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "day"],
+                condition=models.Q(source_page__isnull=True),
+                name="unique_click_bucket_without_page",
+            ),
+        ]

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import views as campaign_views
 from tongxin.core import sitemaps
 from tongxin.core import views as core_views
 from tongxin.scripts import views as script_views
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("donate/<slug:key>/", campaign_views.donate, name="donate"),
     path("switch/<str:language>/", script_views.switch_script, name="switch_script"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,0 +1,48 @@
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from wagtail.models import Page
+
+from .models import DonationClick, Fund, donation_url_error
+
+
+def source_page_id(request):
+    raw = request.GET.get("from", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    return Page.objects.filter(pk=int(raw)).values_list("pk", flat=True).first()
+
+
+def count_click(fund, page_id):
+    bucket = {"fund": fund, "day": timezone.localdate(), "source_page_id": page_id}
+    if DonationClick.objects.filter(**bucket).update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DonationClick.objects.create(count=1, **bucket)
+    except IntegrityError:
+        # Another request created the bucket between our update and insert.
+        DonationClick.objects.filter(**bucket).update(count=F("count") + 1)
+
+
+@never_cache
+def donate(request, key):
+    """Counted click-through to the fund's approved donation URL, and nowhere else.
+
+    The target comes only from the Fund row; no query parameter is ever used to build it,
+    so this cannot become an open redirect."""
+    fund = Fund.objects.select_related("organization", "custodian").filter(key=key).first()
+    if fund is None:
+        raise Http404("unknown fund")
+    if not fund.is_open:
+        return render(request, "campaigns/donate_closed.html", {"fund": fund}, status=410)
+    if donation_url_error(fund.donate_url):
+        # An administrator withdrew the host's approval after the fund was saved.
+        return render(request, "campaigns/donate_closed.html", {"fund": fund}, status=410)
+    count_click(fund, source_page_id(request))
+    response = HttpResponseRedirect(fund.donate_url)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
