@@ -1,7 +1,7 @@
 """Site-wide models: the image model and the abstract page bases every page type shares."""
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -72,6 +72,27 @@ class TongxinPage(Page):
 
     class Meta:
         abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        # The conversion middleware applies this page's own rules to the whole response.
+        request.tongxin_page = self
+        return super().serve(request, *args, **kwargs)
+
+    preview_modes = [("", "简体预览"), ("hant", "繁體預覽")]
+
+    def serve_preview(self, request, mode_name):
+        """Editors preview both renditions; the admin is outside the script prefixes, so the
+        conversion the public middleware does is applied here."""
+        from tongxin.scripts.rendition import render_response_for_script
+
+        script = "hant" if mode_name == "hant" else "hans"
+        language = "zh-hant" if script == "hant" else "zh-hans"
+        with translation.override(language):
+            response = super().serve_preview(request, mode_name)
+            if hasattr(response, "render"):
+                response.render()
+            request.tongxin_page = self
+            return render_response_for_script(response, script, page=self)
 
     @property
     def display_date(self):

@@ -1,8 +1,8 @@
-"""Turns every HTML response under /zh-hans/ and /zh-hant/ into the reader's script."""
+"""Turns every public HTML response into the reader's script."""
 
 from django.utils import translation
 
-from .rendition import render_for_script, script_for_language
+from .rendition import render_response_for_script, script_for_language
 
 
 class ScriptConversionMiddleware:
@@ -11,19 +11,9 @@ class ScriptConversionMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        content_type = response.get("Content-Type", "")
-        if (
-            getattr(response, "streaming", False)
-            or not content_type.startswith("text/html")
-            or request.path.startswith("/admin/")
-        ):
+        if request.path.startswith("/admin/"):
             return response
         script = script_for_language(translation.get_language())
-        response.content = render_for_script(
-            response.content.decode(response.charset or "utf-8"),
-            script,
-            page=getattr(request, "tongxin_page", None),
-        ).encode("utf-8")
-        if response.has_header("Content-Length"):
-            response["Content-Length"] = str(len(response.content))
-        return response
+        return render_response_for_script(
+            response, script, page=getattr(request, "tongxin_page", None)
+        )

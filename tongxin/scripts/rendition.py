@@ -17,3 +17,14 @@ def strip_markers(text):
 
 def render_for_script(html, script, page=None):
     return strip_markers(html)
+
+
+def render_response_for_script(response, script, page=None):
+    content_type = response.get("Content-Type", "")
+    if getattr(response, "streaming", False) or not content_type.startswith("text/html"):
+        return response
+    html = response.content.decode(response.charset or "utf-8")
+    response.content = render_for_script(html, script, page=page).encode("utf-8")
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return response
