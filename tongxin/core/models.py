@@ -1,5 +1,9 @@
 """Site-wide models: the image model and the abstract page bases every page type shares."""
 
+import hashlib
+import os
+
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -10,15 +14,44 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import ConversionRuleBlock, CreditBlock
+from .exif import scrub_image
 from .fields import StringListField
 
+SCRUBBED_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 SCRIPT_CHOICES = [("hans", "简体"), ("hant", "繁體")]
 
 
 class TongxinImage(AbstractImage):
-    """Wagtail's image with its metadata scrubbed on the way in (see tongxin.core.exif)."""
+    """Wagtail's image with its metadata scrubbed on the way in (see tongxin.core.exif).
+
+    Every path that stores a new file (the admin's single and multiple upload, the importer,
+    a shell) goes through `_set_image_file_metadata` or `save`, so the scrub lives in both.
+    """
 
     admin_form_fields = Image.admin_form_fields
+
+    def scrub_new_file(self):
+        upload = self.file
+        if not upload or getattr(upload, "_committed", True):
+            return
+        if getattr(upload.file, "tongxin_scrubbed", False):
+            return
+        data, fmt = scrub_image(upload.file)
+        name = os.path.basename(upload.name)
+        stem, _ = os.path.splitext(name)
+        scrubbed = ContentFile(data, name=f"{stem}{SCRUBBED_EXTENSIONS[fmt]}")
+        scrubbed.tongxin_scrubbed = True
+        self.file = scrubbed
+        self.file_size = len(data)
+        self.file_hash = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+    def _set_image_file_metadata(self):
+        self.scrub_new_file()
+        super()._set_image_file_metadata()
+
+    def save(self, *args, **kwargs):
+        self.scrub_new_file()
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = "图片"

@@ -1,22 +1,67 @@
-"""The bridge between Django and the conversion engine: which rules, which variant."""
+"""The bridge between Django and the conversion engine: which rules, which variant.
 
-from .markers import ORIGIN_HANS, ORIGIN_HANT, ORIGIN_POP
+Site-wide rules and the variant are read once and kept in the cache until an editor changes
+them (signals in tongxin.scripts.signals bump the version); page rules come with the page.
+"""
+
+from django.core.cache import cache
+
+from .convert import Rules, convert_html, convert_text, strip_markers
 
 LANGUAGE_SCRIPT = {"zh-hans": "hans", "zh-hant": "hant"}
+SETTINGS_CACHE_KEY = "scripts:site-config:v1"
+
+__all__ = ["strip_markers"]
 
 
 def script_for_language(language):
     return LANGUAGE_SCRIPT.get((language or "").lower(), "hans")
 
 
-def strip_markers(text):
-    for marker in (ORIGIN_HANS, ORIGIN_HANT, ORIGIN_POP):
-        text = text.replace(marker, "")
-    return text
+def site_config():
+    """(variant, site rule pairs), from the cache or the database."""
+    config = cache.get(SETTINGS_CACHE_KEY)
+    if config is None:
+        from .models import ConversionRule, ScriptSettings
+
+        variant = ScriptSettings.load().hant_variant or "tw"
+        pairs = usable(ConversionRule.objects.values_list("hans", "hant"))
+        config = (variant, pairs)
+        cache.set(SETTINGS_CACHE_KEY, config, None)
+    return config
+
+
+def forget_site_config():
+    cache.delete(SETTINGS_CACHE_KEY)
+
+
+def usable(pairs):
+    """Rules the engine accepts; a malformed one is skipped rather than breaking a page."""
+    kept = []
+    for hans, hant in pairs:
+        try:
+            Rules([(hans, hant)])
+        except ValueError:
+            continue
+        kept.append((hans, hant))
+    return tuple(kept)
+
+
+def rules_for(page=None):
+    variant, site_pairs = site_config()
+    page_pairs = usable(getattr(page, "page_rules", ()) or ()) if page is not None else ()
+    return variant, Rules.merge(Rules(site_pairs), Rules(page_pairs))
 
 
 def render_for_script(html, script, page=None):
-    return strip_markers(html)
+    variant, rules = rules_for(page)
+    return convert_html(html, target=script, variant=variant, rules=rules)
+
+
+def text_for_script(text, script, source="hans", page=None):
+    """Plain text (feeds, JSON, search results) in the reader's script."""
+    variant, rules = rules_for(page)
+    return convert_text(text or "", source=source, target=script, variant=variant, rules=rules)
 
 
 def render_response_for_script(response, script, page=None):

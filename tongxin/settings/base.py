@@ -210,3 +210,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+WAGTAILIMAGES_IMAGE_FORM_BASE = "tongxin.core.forms.ScrubbingImageForm"

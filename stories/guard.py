@@ -1,0 +1,126 @@
+"""The privacy guard: may this story be published, and if not, what must the editor fix?
+
+It runs wherever a story can go live: the admin's publish button (StoryForm), workflow
+approval and scheduled publishing (StoryPage.publish), and import (tongxin.exchange).
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from .privacy import collect_private_values, find_leaks
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    kind: str
+    message: str
+
+    def __str__(self):
+        return f"{self.field}: {self.message}"
+
+
+BLOCK_TEXT_KEYS = {
+    "quote": [("text", "引语"), ("attribution", "引语出处")],
+    "image": [("alt", "替代文字"), ("caption", "图注"), ("credit", "署名")],
+    "video": [("caption", "视频说明")],
+    "donate": [("heading", "捐款标题"), ("text", "捐款说明")],
+}
+
+
+def block_fields(body):
+    """(label, text) for every piece of text a reader can see in a StreamField body."""
+    for position, block in enumerate(body or [], start=1):
+        prefix = f"正文第 {position} 块"
+        value = block.value
+        if block.block_type == "paragraph":
+            yield f"{prefix}（段落）", value.source if hasattr(value, "source") else str(value)
+        elif block.block_type == "heading":
+            yield f"{prefix}（小标题）", str(value)
+        elif block.block_type == "figures":
+            for item in value.get("items", []):
+                yield f"{prefix}（数据）", " ".join(
+                    str(item.get(k) or "") for k in ("value", "unit", "label")
+                )
+        elif block.block_type == "wishes":
+            for item in value.get("items", []):
+                yield f"{prefix}（心愿）", f"{item.get('wish', '')} {item.get('recipient', '')}"
+        for key, label in BLOCK_TEXT_KEYS.get(block.block_type, []):
+            yield f"{prefix}（{label}）", str(value.get(key) or "")
+        if block.block_type == "image" and value.get("image") is not None:
+            image = value["image"]
+            yield f"{prefix}（图片标题）", image.title
+            yield f"{prefix}（图片文件名）", image.file.name.rsplit("/", 1)[-1]
+
+
+def public_fields(story):
+    fields = {
+        "标题": story.title,
+        "网址别名": story.slug,
+        "SEO 标题": story.seo_title,
+        "搜索描述": story.search_description,
+        "摘要": story.summary,
+        "化名": story.pseudonym,
+        "地区": story.region,
+        "困境类型": "、".join(story.circumstances),
+        "标签": "、".join(story.tags),
+        "获得的帮助": story.support,
+    }
+    for rule in story.conversion_rules:
+        fields["转换规则"] = fields.get("转换规则", "") + f" {rule.value['hans']} {rule.value['hant']}"
+    for label, text in block_fields(story.body):
+        fields[label] = f"{fields.get(label, '')}\n{text}".strip()
+    return {label: text for label, text in fields.items() if text}
+
+
+def consent_problems(identity, today=None):
+    today = today or timezone.localdate()
+    if identity is None or not identity.consent_obtained_on or not identity.consent_expires_on:
+        return [Problem("授权同意", "consent_missing", "没有登记监护人的书面同意，不能发布")]
+    if identity.consent_obtained_on > today:
+        return [Problem("授权同意", "consent_future", "同意书的签署日期晚于今天")]
+    if identity.consent_expires_on < today:
+        return [Problem("授权同意", "consent_expired", "同意书已过期，不能发布")]
+    if not identity.consent_web:
+        return [Problem("授权同意", "consent_scope", "同意范围不包括在本站发布")]
+    return []
+
+
+def image_consent_problems(story):
+    return [
+        Problem(label, "image_consent", "图片没有注明肖像授权（人物已同意或示意图）")
+        for position, block in enumerate(story.body or [], start=1)
+        if block.block_type == "image" and not block.value.get("consent")
+        for label in [f"正文第 {position} 块（图片）"]
+    ]
+
+
+def identity_record(identity):
+    if identity is None:
+        return {}
+    return {
+        "real_name": identity.real_name,
+        "guardians": identity.guardians,
+        "school": identity.school,
+        "address": identity.address,
+        "notes": identity.notes,
+    }
+
+
+def check_story(story, identity=None, today=None):
+    """Every reason `story` (as it would be published) may not go live; empty when it may."""
+    if identity is None and story.pk:
+        from .models import StoryIdentity
+
+        identity = StoryIdentity.objects.filter(story_id=story.pk).first()
+    problems = consent_problems(identity, today) + image_consent_problems(story)
+    private_values = collect_private_values(identity_record(identity))
+    for leak in find_leaks(public_fields(story), private_values):
+        problems.append(Problem(leak.field, leak.kind, leak.message))
+    return problems
+
+
+def plain(text):
+    return strip_tags(text or "")
