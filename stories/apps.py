@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class StoriesConfig(AppConfig):
     name = "stories"
     verbose_name = "受助儿童故事"
+
+    def ready(self):
+        from .roles import ensure_privacy_roles
+
+        # No sender: it runs after each app's migration signal, so by the last one every
+        # permission it needs (created by auth's own post_migrate receiver) exists.
+        post_migrate.connect(ensure_privacy_roles, dispatch_uid="tongxin-privacy-roles")

@@ -7,7 +7,6 @@ approval and scheduled publishing (StoryPage.publish), and import (tongxin.excha
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from .privacy import collect_private_values, find_leaks
 
@@ -41,8 +40,9 @@ def block_fields(body):
             yield f"{prefix}（小标题）", str(value)
         elif block.block_type == "figures":
             for item in value.get("items", []):
-                yield f"{prefix}（数据）", " ".join(
-                    str(item.get(k) or "") for k in ("value", "unit", "label")
+                yield (
+                    f"{prefix}（数据）",
+                    " ".join(str(item.get(k) or "") for k in ("value", "unit", "label")),
                 )
         elif block.block_type == "wishes":
             for item in value.get("items", []):
@@ -68,8 +68,8 @@ def public_fields(story):
         "标签": "、".join(story.tags),
         "获得的帮助": story.support,
     }
-    for rule in story.conversion_rules:
-        fields["转换规则"] = fields.get("转换规则", "") + f" {rule.value['hans']} {rule.value['hant']}"
+    rules = " ".join(f"{r.value['hans']} {r.value['hant']}" for r in story.conversion_rules)
+    fields["转换规则"] = rules
     for label, text in block_fields(story.body):
         fields[label] = f"{fields.get(label, '')}\n{text}".strip()
     return {label: text for label, text in fields.items() if text}
@@ -120,7 +120,3 @@ def check_story(story, identity=None, today=None):
     for leak in find_leaks(public_fields(story), private_values):
         problems.append(Problem(leak.field, leak.kind, leak.message))
     return problems
-
-
-def plain(text):
-    return strip_tags(text or "")

@@ -5,8 +5,11 @@ StoryIdentity: a plain model, not part of the page, so it is never in a page rev
 page's search index entry, the API or a template context.
 """
 
+import logging
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +22,10 @@ from wagtail.search import index
 from campaigns.models import body_field, listing
 from tongxin.core.fields import StringListField
 from tongxin.core.models import TongxinPage
+
+from .forms import StoryForm
+
+logger = logging.getLogger(__name__)
 
 # Stored as the words readers see; the importer also accepts "female"/"male".
 GENDER_CHOICES = [("", "不注明"), ("女", "女"), ("男", "男")]
@@ -42,6 +49,11 @@ class StoryQuerySet(PageQuerySet):
 StoryManager = PageManager.from_queryset(StoryQuerySet)
 
 
+def private_storage():
+    """Outside MEDIA_ROOT, so no web server or CDN in front of media/ can ever serve it."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
 class StoryIndexPage(TongxinPage):
     content_panels = Page.content_panels + TongxinPage.common_panels
     parent_page_types = ["home.HomePage", "campaigns.CampaignPage"]
@@ -61,6 +73,14 @@ class StoryIndexPage(TongxinPage):
         stories = list(stories.order_by("-date", "-first_published_at")[:200])
         context["regions"] = sorted({s.region for s in stories if s.region})
         context["circumstance_choices"] = sorted({c for s in stories for c in s.circumstances})
+        # Filter values are the stories' own text: the template marks each option label with
+        # the script of a story it came from, so the converter can render it for the reader.
+        option_pages = {}
+        for story in stories:
+            for value in (story.region, *story.circumstances):
+                if value:
+                    option_pages.setdefault(value, story)
+        context["option_pages"] = option_pages
         if region:
             stories = [s for s in stories if s.region == region]
         if circumstance:
@@ -111,6 +131,7 @@ class StoryPage(TongxinPage):
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types = []
     template = "stories/story_page.html"
+    base_form_class = StoryForm
 
     class Meta:
         verbose_name = "儿童故事"
@@ -126,6 +147,23 @@ class StoryPage(TongxinPage):
     def consent_allows(self, scope="web"):
         identity = self.consent
         return identity is not None and identity.consent_allows(scope)
+
+    def publish(self, revision, user=None, **kwargs):
+        """Workflow approval and scheduled publishing end here, not in the edit form: the
+        guard runs again on exactly the revision about to go live."""
+        from .guard import check_story
+
+        problems = check_story(revision.as_object())
+        if problems:
+            # Kinds only: a masked message could still hint at the identity in a log file.
+            logger.warning(
+                "Story %s not published, privacy guard: %s",
+                self.pk,
+                ", ".join(sorted({p.kind for p in problems})),
+            )
+            type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+            return None
+        return super().publish(revision, user=user, **kwargs)
 
     def serve(self, request, *args, **kwargs):
         if not getattr(request, "is_preview", False) and not self.consent_allows("web"):
@@ -148,13 +186,13 @@ class StoryIdentity(models.Model):
     consent_expires_on = models.DateField("同意书到期日期", null=True, blank=True)
     consent_web = models.BooleanField("同意在本站发布", default=False)
     consent_partners = models.BooleanField("同意合作媒体转载（订阅源、嵌入）", default=False)
-    consent_form = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name="签署的同意书",
-        null=True,
+    consent_form = models.FileField(
+        "签署的同意书",
+        storage=private_storage,
+        upload_to="consent-forms/%Y/",
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        help_text="PDF 或图片；只保存在非公开目录，只有隐私专员能下载",
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
