@@ -13,6 +13,8 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
 
+from tongxin.scripts.panels import AmbiguousCharactersPanel
+
 from .blocks import ConversionRuleBlock, CreditBlock
 from .exif import scrub_image
 from .fields import StringListField
@@ -101,7 +103,13 @@ class TongxinPage(Page):
             heading="发布信息",
         ),
     ]
-    conversion_panels = [FieldPanel("conversion_rules")]
+    conversion_panels = [
+        MultiFieldPanel(
+            [FieldPanel("conversion_rules"), AmbiguousCharactersPanel(heading="一简对多繁字")],
+            heading="简繁转换",
+            classname="collapsed",
+        )
+    ]
 
     class Meta:
         abstract = True

@@ -1,7 +1,12 @@
+import wagtail.admin.rich_text.editors.draftail.features as draftail_features
+from wagtail import hooks
+from wagtail.admin.rich_text.converters.html_to_contentstate import InlineStyleElementHandler
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import ConversionRule
+
+KEEP_STYLE = "KEEP"
 
 
 class ConversionRuleViewSet(SnippetViewSet):
@@ -14,3 +19,26 @@ class ConversionRuleViewSet(SnippetViewSet):
 
 
 register_snippet(ConversionRuleViewSet)
+
+
+@hooks.register("register_rich_text_features")
+def register_keep_as_written(features):
+    """An inline control that marks text to be shown exactly as written in both scripts
+    (names, quoted titles). Stored as <span data-keep>, rendered as -{…}- for the converter."""
+    features.register_editor_plugin(
+        "draftail",
+        "keep-as-written",
+        draftail_features.InlineStyleFeature(
+            {"type": KEEP_STYLE, "label": "原", "description": "简繁不转换（保持原样）"}
+        ),
+    )
+    features.register_converter_rule(
+        "contentstate",
+        "keep-as-written",
+        {
+            "from_database_format": {"span[data-keep]": InlineStyleElementHandler(KEEP_STYLE)},
+            "to_database_format": {
+                "style_map": {KEEP_STYLE: {"element": "span", "props": {"data-keep": "1"}}}
+            },
+        },
+    )

@@ -4,8 +4,11 @@ UI strings in templates are simplified. Text that comes from a page written in t
 characters is wrapped in origin markers so each rendition converts only what needs it.
 """
 
+import re
+
 from django import template
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from tongxin.scripts.markers import wrap_origin
 
@@ -41,3 +44,16 @@ def origin(parser, token):
     parser.delete_first_token()
     obj_expr = parser.compile_filter(bits[1]) if len(bits) > 1 else None
     return OriginNode(nodelist, obj_expr)
+
+
+KEEP_SPAN = re.compile(r'<span data-keep="1">(.*?)</span>', re.DOTALL)
+
+
+@register.filter(name="keep_markers")
+def keep_markers(rich_text):
+    """Rich text's keep-as-written spans become the converter's -{…}- markers.
+
+    The input is Wagtail's own rendering of sanitised rich text (already safe HTML); only
+    our span is rewritten, so the result is exactly as safe as the input."""
+    html = str(rich_text.__html__() if hasattr(rich_text, "__html__") else rich_text)
+    return SafeString(KEEP_SPAN.sub(r"-{\1}-", html))
