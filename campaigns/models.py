@@ -303,6 +303,7 @@ class CampaignPage(TongxinPage):
 
 
 class SeriesPage(TongxinPage):
+    body = body_field()
     planned_episodes = models.PositiveSmallIntegerField(
         "计划集数", null=True, blank=True, validators=[MinValueValidator(1)]
     )
@@ -312,6 +313,7 @@ class SeriesPage(TongxinPage):
         *TongxinPage.common_panels,
         FieldPanel("planned_episodes"),
         FieldPanel("credits"),
+        FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]
     parent_page_types = ["campaigns.CampaignPage"]
@@ -404,7 +406,7 @@ class EpisodePage(TongxinPage):
                 .live()
                 .public()
                 .order_by("number", "path")
-                .only("id", "title", "number", "url_path", "path", "depth")
+                .only("id", "title", "number", "script", "url_path", "path", "depth")
             )
         index_of = next((i for i, e in enumerate(siblings) if e.pk == self.pk), None)
         context["series"] = series
@@ -496,7 +498,13 @@ class FundLaunchEventPage(TongxinPage):
 
 
 class NewsIndexPage(TongxinPage):
-    content_panels = Page.content_panels + TongxinPage.common_panels
+    body = body_field()
+
+    content_panels = Page.content_panels + [
+        *TongxinPage.common_panels,
+        FieldPanel("body"),
+        *TongxinPage.conversion_panels,
+    ]
     parent_page_types = ["home.HomePage", "campaigns.CampaignPage"]
     subpage_types = ["campaigns.NewsPage"]
     template = "campaigns/news_index_page.html"

@@ -55,7 +55,13 @@ def private_storage():
 
 
 class StoryIndexPage(TongxinPage):
-    content_panels = Page.content_panels + TongxinPage.common_panels
+    body = body_field()
+
+    content_panels = Page.content_panels + [
+        *TongxinPage.common_panels,
+        FieldPanel("body"),
+        *TongxinPage.conversion_panels,
+    ]
     parent_page_types = ["home.HomePage", "campaigns.CampaignPage"]
     subpage_types = ["stories.StoryPage"]
     template = "stories/story_index_page.html"

@@ -4,6 +4,9 @@ Site-wide rules and the variant are read once and kept in the cache until an edi
 them (signals in tongxin.scripts.signals bump the version); page rules come with the page.
 """
 
+from functools import cache as memoize
+from pathlib import Path
+
 from django.core.cache import cache
 
 from .convert import Rules, convert_html, convert_text, strip_markers
@@ -12,6 +15,19 @@ LANGUAGE_SCRIPT = {"zh-hans": "hans", "zh-hant": "hant"}
 SETTINGS_CACHE_KEY = "scripts:site-config:v1"
 
 __all__ = ["strip_markers"]
+
+
+DOMAIN_RULES_FILE = Path(__file__).with_name("domain_rules.txt")
+
+
+@memoize
+def domain_rules():
+    pairs = []
+    for line in DOMAIN_RULES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            hans, hant = line.split("\t")
+            pairs.append((hans.strip(), hant.strip()))
+    return tuple(pairs)
 
 
 def script_for_language(language):
@@ -50,7 +66,7 @@ def usable(pairs):
 def rules_for(page=None):
     variant, site_pairs = site_config()
     page_pairs = usable(getattr(page, "page_rules", ()) or ()) if page is not None else ()
-    return variant, Rules.merge(Rules(site_pairs), Rules(page_pairs))
+    return variant, Rules.merge(Rules(domain_rules()), Rules(site_pairs), Rules(page_pairs))
 
 
 def render_for_script(html, script, page=None):
