@@ -14,3 +14,6 @@ MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "media" / "test"))
 AXES_ENABLED = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PRIVATE_MEDIA_ROOT = os.path.join(MEDIA_ROOT, "private")  # noqa: F405
+# Serve static files straight from the source folders: no collectstatic needed locally.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import segno
 from django import template
@@ -31,7 +31,8 @@ from tongxin.core.models import TongxinPage
 register = template.Library()
 
 # The two renditions: URL prefix, <html lang>/hreflang value, switcher label.
-RENDITIONS = [("zh-hans", "zh-Hans", "简体"), ("zh-hant", "zh-Hant", "繁體")]
+# The labels name each script in its own characters, so they are kept as written (-{…}-).
+RENDITIONS = [("zh-hans", "zh-Hans", "-{简体}-"), ("zh-hant", "zh-Hant", "-{繁體}-")]
 DEFAULT_LANGUAGE = "zh-hans"
 PREFIX_RE = re.compile(r"^/(zh-hans|zh-hant)(?=/|$)", re.IGNORECASE)
 
@@ -104,7 +105,9 @@ def script_switcher(context, page=None):
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     links = []
     for language, lang, label in RENDITIONS:
-        href = rendition_path(path, language) + (f"?{query}" if query else "")
+        target = rendition_path(path, language) + (f"?{query}" if query else "")
+        # Through the switch view, which remembers the choice in a cookie for `/`.
+        href = reverse("switch_script", args=(language,)) + "?" + urlencode({"next": target})
         links.append({"lang": lang, "label": label, "href": href, "current": language == current})
     return links
 
