@@ -1,14 +1,17 @@
 """Campaigns, their episodic series, fund-launch events, news, organizations and funds."""
 
+import re
 from decimal import Decimal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -66,11 +69,31 @@ class Organization(index.Indexed, models.Model):
         return self.name
 
 
-class DonationHost(models.Model):
-    """A fundraising platform host an administrator approved for donation links."""
+# A bare host name as the importer accepts it (tongxin.exchange.schema.HOST_RE).
+HOST_RE = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
 
-    host = models.CharField("域名", max_length=253, unique=True)
-    note = models.CharField("说明", max_length=200, blank=True)
+
+class DonationHost(models.Model):
+    """A fundraising platform host an administrator approved for donation links.
+
+    Only administrators may add, change or delete these (no editor group has the model's
+    permissions, see campaigns.roles): this list is what stops anyone else from sending
+    donations somewhere else. A host approves exactly that host, not its subdomains.
+    """
+
+    host = models.CharField(
+        "域名",
+        max_length=253,
+        unique=True,
+        help_text=(
+            "只填域名，如 gongyi.qq.com；不带 https:// 和路径。只批准这一个域名，不含其子域名。"
+        ),
+    )
+    note = models.CharField(
+        "说明", max_length=200, blank=True, help_text="如：腾讯公益，民政部指定平台"
+    )
+
+    panels = [FieldPanel("host"), FieldPanel("note")]
 
     class Meta:
         verbose_name = "已批准的募捐平台域名"
@@ -80,6 +103,14 @@ class DonationHost(models.Model):
     def __str__(self):
         return self.host
 
+    def clean(self):
+        super().clean()
+        self.host = normalise_host(self.host)
+        if not HOST_RE.fullmatch(self.host):
+            raise ValidationError(
+                {"host": "请只填写域名，如 gongyi.qq.com（不带 https://、路径或端口）"}
+            )
+
     def save(self, *args, **kwargs):
         self.host = normalise_host(self.host)
         super().save(*args, **kwargs)
@@ -87,6 +118,22 @@ class DonationHost(models.Model):
 
 def normalise_host(host):
     return (host or "").strip().lower().rstrip(".")
+
+
+def format_amount(value, currency="CNY"):
+    """An amount the way Chinese reports write money (36 万元, 3,500 万元, 1,234 元); other
+    currencies exact with their code (1,234.50 HKD). None → ""."""
+    from tongxin.core.templatetags.tongxin_tags import yuan
+
+    if value is None or value == "":
+        return ""
+    currency = (currency or "CNY").upper()
+    if currency in ("CNY", "RMB"):
+        return yuan(value)
+    amount = Decimal(str(value))
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,} {currency}"
+    return f"{amount:,.2f} {currency}"
 
 
 def donation_url_error(url, approved_hosts=None):
@@ -194,11 +241,98 @@ class Fund(index.Indexed, models.Model):
     def is_open(self):
         return self.status == "open"
 
+    # -- progress, for templates (blocks/donate.html, components/fund.html)
+
+    @property
+    def has_progress(self):
+        """A raised amount against a positive target: a bar and a percentage can be shown."""
+        return bool(self.target) and self.target > 0 and self.raised is not None
+
     @property
     def progress_percent(self):
-        if not self.target or self.raised is None:
+        """The true percentage, rounded down (so 99.6 % never reads as reached): 126 when
+        the target was passed, 0 when nothing is raised yet; None without a target."""
+        if not self.has_progress:
             return None
         return int(self.raised * 100 / self.target)
+
+    @property
+    def progress_bar(self):
+        """The bar's value, 0–100: an over-funded appeal fills the bar, the label says 126%."""
+        percent = self.progress_percent
+        if percent is None:
+            return None
+        return max(0, min(100, percent))
+
+    @property
+    def raised_display(self):
+        return format_amount(self.raised, self.currency)
+
+    @property
+    def target_display(self):
+        return format_amount(self.target, self.currency)
+
+    @property
+    def annual_commitment_display(self):
+        return format_amount(self.annual_commitment, self.currency)
+
+    # -- the disclosure the Charity Law asks of an online public appeal
+
+    @property
+    def restricted_use(self):
+        """The restricted use: 专款专用，用于基本生活、教育 / 用于教育 / (empty)."""
+        purposes = "、".join(self.purposes or [])
+        if self.restricted:
+            return f"专款专用，用于{purposes}" if purposes else "专款专用"
+        return f"用于{purposes}" if purposes else ""
+
+    @property
+    def disclosure(self):
+        """(label, value) pairs: who raises the money, the public-fundraising record number,
+        the platform, the custodian, restricted use. Labels are UI text; values are snippet
+        text. Read `organization` and `custodian` with select_related."""
+        parts = [
+            ("募捐组织", self.organization.name),
+            ("公开募捐备案编号", self.record_number),
+            ("募捐平台", self.platform),
+        ]
+        if self.custodian_id:
+            parts.append(("资金监管", self.custodian.name))
+        if self.restricted_use:
+            parts.append(("资金用途", self.restricted_use))
+        return parts
+
+    # -- texts a donation call-to-action falls back on
+
+    @property
+    def default_heading(self):
+        return f"支持{self.name}"
+
+    @property
+    def default_text(self):
+        text = f"{self.organization.name}通过{self.platform}公开募捐"
+        if self.restricted_use:
+            text += f"，善款{self.restricted_use}"
+        return text + "。"
+
+    # -- the counted click-through
+
+    @property
+    def donate_path(self):
+        """`/donate/<key>/`: never the platform URL itself, so every click is counted."""
+        return reverse("donate", args=[self.key])
+
+    def donate_href(self, source_page=None):
+        """The button's link, with `?from=<page id>` when the page is known."""
+        if isinstance(source_page, Page):
+            page_id = source_page.pk
+        elif isinstance(source_page, int) and not isinstance(source_page, bool):
+            page_id = source_page
+        else:
+            page_id = None  # e.g. a paginator's page in a listing's context
+        if page_id:
+            return f"{self.donate_path}?{urlencode({'from': page_id})}"
+        return self.donate_path
 
 
 class OrganizerBase(Orderable):
@@ -565,3 +699,70 @@ class DonationClick(models.Model):
                 name="unique_click_bucket_without_page",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.fund_id} {self.day} {self.source_page_id or '-'}: {self.count}"
+
+    @property
+    def source_label(self):
+        """The source page's title, for the report (read with select_related)."""
+        if self.source_page_id is None:
+            return "（无来源页面：扫码或直接访问）"
+        return self.source_page.title
+
+
+@register_setting(icon="pick")
+class DonationBanner(BaseSiteSetting):
+    """The site-wide donation banner: on or off, which fund, its wording.
+
+    Shown at the top of every public page of the site (`{% donation_banner %}` in base.html)
+    while it is on and its fund is open. Heading and text are simplified text like snippets;
+    left empty, they come from the fund.
+    """
+
+    enabled = models.BooleanField("显示全站捐款横幅", default=False)
+    fund = models.ForeignKey(
+        Fund,
+        verbose_name="基金",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    heading = models.CharField(
+        "标题", max_length=120, blank=True, help_text="留空则为“支持＋基金名称”"
+    )
+    text = models.TextField(
+        "说明", blank=True, max_length=500, help_text="留空则按基金信息生成一句说明"
+    )
+
+    panels = [
+        FieldPanel("enabled"),
+        FieldPanel("fund"),
+        FieldPanel("heading"),
+        FieldPanel("text"),
+    ]
+
+    class Meta:
+        verbose_name = "全站捐款横幅"
+        verbose_name_plural = "全站捐款横幅"
+
+    def clean(self):
+        super().clean()
+        if self.enabled and self.fund_id is None:
+            raise ValidationError({"fund": "显示横幅前请先选择基金"})
+
+    @classmethod
+    def for_request_if_any(cls, request):
+        """This site's banner with its fund, organization and custodian in one query, or
+        None. Unlike `for_request`, nothing is created on a reader's visit."""
+        from wagtail.models import Site
+
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        return (
+            cls.objects.select_related("fund__organization", "fund__custodian")
+            .filter(site=site)
+            .first()
+        )

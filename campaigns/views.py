@@ -11,7 +11,8 @@ from .models import DonationClick, Fund, donation_url_error
 
 def source_page_id(request):
     raw = request.GET.get("from", "")
-    if not raw.isdigit() or len(raw) > 12:
+    # ASCII digits only: str.isdigit() also accepts "１" and "²", and int("²") raises.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         return None
     return Page.objects.filter(pk=int(raw)).values_list("pk", flat=True).first()
 
@@ -28,6 +29,18 @@ def count_click(fund, page_id):
         DonationClick.objects.filter(**bucket).update(count=F("count") + 1)
 
 
+class WithoutScriptPrefixes:
+    """A URLconf without i18n_patterns, for the 404 of an unknown fund key.
+
+    LocaleMiddleware answers a 404 on a path without a script prefix with a redirect to
+    `/zh-hans/<path>` whenever that path resolves, and Wagtail's catch-all resolves every
+    path; the contract (contracts/urls.md) wants a plain 404 for `/donate/<unknown>/`.
+    Setting it on the request only changes what LocaleMiddleware checks on the way out: the
+    URL was resolved already and the 404 page renders with the project's URLconf."""
+
+    urlpatterns = []
+
+
 @never_cache
 def donate(request, key):
     """Counted click-through to the fund's approved donation URL, and nowhere else.
@@ -36,6 +49,7 @@ def donate(request, key):
     so this cannot become an open redirect."""
     fund = Fund.objects.select_related("organization", "custodian").filter(key=key).first()
     if fund is None:
+        request.urlconf = WithoutScriptPrefixes
         raise Http404("unknown fund")
     if not fund.is_open:
         return render(request, "campaigns/donate_closed.html", {"fund": fund}, status=410)

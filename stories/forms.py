@@ -1,6 +1,9 @@
 import copy
 
-from wagtail.admin.forms import WagtailAdminPageForm
+from django import forms
+from django.urls import reverse
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.models import Task
 
 from .guard import check_story
 
@@ -20,12 +23,35 @@ FIELD_OF_LABEL = {
 
 
 class StoryForm(WagtailAdminPageForm):
-    """Refuses the publish button while the privacy guard finds a problem, and says which
-    field and what matched (masked: the editor may not know the real identity)."""
+    """Refuses the publish button (and the final workflow approval) while the privacy guard
+    finds a problem, and says which field and what matched (masked: the editor may not know
+    the real identity). Saving a draft or submitting for moderation is never refused."""
+
+    def goes_live(self):
+        """Will this submission publish the page? The publish button does; so does the
+        approval of a workflow's last task (the workflow then publishes the revision)."""
+        if self.data.get("action-publish"):
+            return True
+        if not (
+            self.data.get("action-workflow-action")
+            and self.data.get("workflow-action-name") == "approve"
+            and self.instance.pk
+        ):
+            return False
+        state = self.instance.current_workflow_state
+        if state is None or state.status != state.STATUS_IN_PROGRESS:
+            return False
+        current = state.current_task_state
+        later_tasks = (
+            Task.objects.filter(workflow_tasks__workflow=state.workflow, active=True)
+            .exclude(task_states__in=state.successful_task_states)
+            .exclude(pk=current.task_id if current else None)
+        )
+        return not later_tasks.exists()
 
     def clean(self):
         cleaned = super().clean()
-        if not self.data.get("action-publish") or self.errors:
+        if self.errors or not self.goes_live():
             return cleaned
         candidate = copy.copy(self.instance)
         for name, value in cleaned.items():
@@ -41,4 +67,49 @@ class StoryForm(WagtailAdminPageForm):
                 self.add_error(field, message)
             else:
                 self.add_error(None, message)
+        return cleaned
+
+
+class ConsentFormInput(forms.ClearableFileInput):
+    """The file input of a consent form: the current file is linked to the permission-checked
+    download view, never to a storage URL (private storage has none)."""
+
+    template_name = "stories/widgets/consent_form_input.html"
+    download_url = ""
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None))
+
+    def format_value(self, value):
+        return value if self.is_initial(value) else None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["download_url"] = self.download_url
+        return context
+
+
+class StoryIdentityForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("consent_form")
+        if field is not None:
+            widget = ConsentFormInput()
+            if self.instance.pk and self.instance.consent_form:
+                widget.download_url = reverse(
+                    "story_identity_consent_form", args=[self.instance.pk]
+                )
+            field.widget = widget
+
+    def save(self, commit=True):
+        if getattr(self, "for_user", None) is not None and self.for_user.is_authenticated:
+            self.instance.updated_by = self.for_user
+        return super().save(commit=commit)
+
+    def clean(self):
+        cleaned = super().clean()
+        obtained = cleaned.get("consent_obtained_on")
+        expires = cleaned.get("consent_expires_on")
+        if obtained and expires and expires < obtained:
+            self.add_error("consent_expires_on", "到期日期不能早于签署日期")
         return cleaned

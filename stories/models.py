@@ -6,7 +6,11 @@ page's search index entry, the API or a template context.
 """
 
 import logging
+import os
+import uuid
+from functools import lru_cache
 
+import opencc
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -15,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.log_actions import log
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -23,9 +28,11 @@ from campaigns.models import body_field, listing
 from tongxin.core.fields import StringListField
 from tongxin.core.models import TongxinPage
 
-from .forms import StoryForm
+from .forms import StoryForm, StoryIdentityForm
 
 logger = logging.getLogger(__name__)
+# Page log action: a version was not published because the privacy guard refused it.
+PRIVACY_REFUSAL = "tongxin.privacy_guard.refused"
 
 # Stored as the words readers see; the importer also accepts "female"/"male".
 GENDER_CHOICES = [("", "不注明"), ("女", "女"), ("男", "男")]
@@ -49,9 +56,40 @@ class StoryQuerySet(PageQuerySet):
 StoryManager = PageManager.from_queryset(StoryQuerySet)
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, so no web server or CDN in
+    front of media/ can ever serve them; only the permission-checked admin view reads them.
+
+    The location is read from the settings on every use (not frozen when the model class is
+    built), so tests and operators can point it elsewhere. There is no public URL: `url()`
+    refuses, so a template or widget that tries to link a consent form fails loudly instead
+    of printing a guessable /media/ address.
+    """
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("private files have no public URL; use the admin's download view")
+
+
 def private_storage():
-    """Outside MEDIA_ROOT, so no web server or CDN in front of media/ can ever serve it."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
+
+
+def consent_form_path(instance, filename):
+    """A random name: an uploaded file is often called after the child (王小明同意书.pdf),
+    and a stored name ends up in backups, error reports and directory listings."""
+    extension = os.path.splitext(filename)[1].lower()[:5]
+    return f"consent-forms/{timezone.now():%Y}/{uuid.uuid4().hex}{extension}"
 
 
 class StoryIndexPage(TongxinPage):
@@ -72,29 +110,61 @@ class StoryIndexPage(TongxinPage):
         verbose_name_plural = "故事栏目"
 
     def get_context(self, request, *args, **kwargs):
+        """Stories under this index, filtered by `?region=` and `?circumstance=`.
+
+        Filtering is script-insensitive: values are compared folded to simplified
+        characters, so 青雲縣 (from a story written in traditional characters, or typed by a
+        reader of the traditional rendition) and 青云县 are one option and match the same
+        stories. Unknown values simply match nothing.
+        """
         context = super().get_context(request, *args, **kwargs)
         stories = listing(StoryPage.objects.child_of(self)).consented("web")
-        region = request.GET.get("region", "").strip()[:100]
-        circumstance = request.GET.get("circumstance", "").strip()[:100]
+        region = filter_key(request.GET.get("region", ""))
+        circumstance = filter_key(request.GET.get("circumstance", ""))
         stories = list(stories.order_by("-date", "-first_published_at")[:200])
-        context["regions"] = sorted({s.region for s in stories if s.region})
-        context["circumstance_choices"] = sorted({c for s in stories for c in s.circumstances})
-        # Filter values are the stories' own text: the template marks each option label with
-        # the script of a story it came from, so the converter can render it for the reader.
-        option_pages = {}
+        # key -> (label as written in the first story that has it, that story). The label
+        # is marked with that story's script so the converter renders it for the reader.
+        regions, circumstances = {}, {}
         for story in stories:
-            for value in (story.region, *story.circumstances):
-                if value:
-                    option_pages.setdefault(value, story)
-        context["option_pages"] = option_pages
+            if story.region:
+                regions.setdefault(filter_key(story.region), (story.region, story))
+            for value in story.circumstances:
+                circumstances.setdefault(filter_key(value), (value, story))
+        context["region_options"] = sorted(regions.items())
+        context["circumstance_options"] = sorted(
+            circumstances.items(), key=lambda kv: _circumstance_order(kv[0])
+        )
         if region:
-            stories = [s for s in stories if s.region == region]
+            stories = [s for s in stories if filter_key(s.region) == region]
         if circumstance:
-            stories = [s for s in stories if circumstance in s.circumstances]
+            stories = [
+                s for s in stories if circumstance in {filter_key(c) for c in s.circumstances}
+            ]
         context["items"] = stories
         context["selected_region"] = region
         context["selected_circumstance"] = circumstance
         return context
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def filter_key(value):
+    """A filter value folded for comparison: simplified characters, no outer spaces, at most
+    100 characters (a query string is reader input)."""
+    value = str(value or "").strip()[:100]
+    return _t2s().convert(value) if value else ""
+
+
+def _circumstance_order(key):
+    """The usual circumstances first, in the order the form lists them; others after."""
+    try:
+        return (CIRCUMSTANCES.index(key), key)
+    except ValueError:
+        return (len(CIRCUMSTANCES), key)
 
 
 class StoryPage(TongxinPage):
@@ -161,13 +231,19 @@ class StoryPage(TongxinPage):
 
         problems = check_story(revision.as_object())
         if problems:
-            # Kinds only: a masked message could still hint at the identity in a log file.
-            logger.warning(
-                "Story %s not published, privacy guard: %s",
-                self.pk,
-                ", ".join(sorted({p.kind for p in problems})),
-            )
+            # Kinds and fields only: a masked match could still hint at the identity in a
+            # log file. The page history says why the approved or scheduled version is not
+            # live; the editor sees the matches themselves when publishing from the form.
+            kinds = sorted({p.kind for p in problems})
+            logger.warning("Story %s not published, privacy guard: %s", self.pk, ", ".join(kinds))
             type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+            log(
+                instance=self,
+                action=PRIVACY_REFUSAL,
+                user=user,
+                revision=revision,
+                data={"kinds": kinds, "fields": sorted({p.field for p in problems})},
+            )
             return None
         return super().publish(revision, user=user, **kwargs)
 
@@ -179,6 +255,11 @@ class StoryPage(TongxinPage):
 
 class StoryIdentity(models.Model):
     """The real identity behind a story. Only the privacy officers group can open it."""
+
+    base_form_class = StoryIdentityForm
+    # Out of Wagtail's reference index: otherwise the story's "usage" page in the admin,
+    # which every editor can open, would list and link this record.
+    wagtail_reference_index_ignore = True
 
     story = models.OneToOneField(
         StoryPage, verbose_name="故事", on_delete=models.CASCADE, related_name="identity"
@@ -195,7 +276,7 @@ class StoryIdentity(models.Model):
     consent_form = models.FileField(
         "签署的同意书",
         storage=private_storage,
-        upload_to="consent-forms/%Y/",
+        upload_to=consent_form_path,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
         help_text="PDF 或图片；只保存在非公开目录，只有隐私专员能下载",

@@ -1,15 +1,29 @@
+import mimetypes
+import os
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter, log
 
-from .models import StoryIdentity
+from .guard import check_story
+from .models import PRIVACY_REFUSAL, StoryIdentity, StoryPage
+
+CONSENT_FORM_DOWNLOAD = "tongxin.consent_form.download"
 
 
 class StoryIdentityViewSet(ModelViewSet):
     """Identity records: a plain admin view, not a snippet, so nothing of it is revisioned,
     indexed or offered in choosers. Access follows the model permissions, which only the
-    隐私专员 (privacy officers) group holds."""
+    隐私专员 (privacy officers) group holds. Every label the admin shows or logs for a record
+    is `str(identity)`: the story's title, never the real name."""
 
     model = StoryIdentity
+    url_prefix = "story-identities"
     icon = "lock"
     menu_label = "身份与授权"
     menu_order = 250
@@ -21,6 +35,8 @@ class StoryIdentityViewSet(ModelViewSet):
         "consent_web",
         "consent_partners",
     ]
+    list_select_related = ["story"]
+    # No search: a search box over this list would let one probe real names by guessing.
     search_fields = None
     inspect_view_enabled = False
     copy_view_enabled = False
@@ -29,3 +45,71 @@ class StoryIdentityViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_identity_viewset():
     return StoryIdentityViewSet("story_identities")
+
+
+def consent_form_download(request, pk):
+    """The signed consent form, to privacy officers only, as an attachment nobody caches.
+
+    Admin URLs already require a logged-in user with admin access (anonymous visitors are
+    sent to the login page); on top of that this needs the identity view permission.
+    """
+    if not request.user.has_perm("stories.view_storyidentity"):
+        raise PermissionDenied
+    identity = get_object_or_404(StoryIdentity.objects.select_related("story"), pk=pk)
+    if not identity.consent_form:
+        raise Http404("no consent form on this record")
+    try:
+        handle = identity.consent_form.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("consent form file missing") from exc
+    extension = os.path.splitext(identity.consent_form.name)[1].lower()
+    # A neutral name: the stored one is random, and the child's name must not end up in
+    # the downloads folder's listing either.
+    filename = f"consent-form-{identity.pk}{extension}"
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    log(instance=identity, action=CONSENT_FORM_DOWNLOAD, user=request.user)
+    return response
+
+
+@hooks.register("register_admin_urls")
+def register_consent_form_url():
+    return [
+        path(
+            "story-identities/<int:pk>/consent-form/",
+            consent_form_download,
+            name="story_identity_consent_form",
+        )
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_story_log_actions(actions):
+    actions.register_action(CONSENT_FORM_DOWNLOAD, "下载同意书", "下载了签署的同意书")
+
+    @actions.register_action(PRIVACY_REFUSAL)
+    class PrivacyRefusal(LogFormatter):
+        label = "隐私检查未通过"
+
+        def format_message(self, log_entry):
+            fields = "、".join(log_entry.data.get("fields", [])) or "故事"
+            return f"隐私检查未通过，此版本未发布（{fields}）"
+
+
+@hooks.register("before_publish_page")
+def refuse_story_failing_privacy_check(request, page):
+    """A second line behind StoryForm, for admin paths that publish without that form's
+    validation. Workflow approval, bulk publish and scheduled publishing are stopped by
+    StoryPage.publish; the edit view publishes through an action that bypasses it."""
+    if not isinstance(page, StoryPage):
+        return None
+    problems = check_story(page)
+    if not problems:
+        return None
+    for problem in problems:
+        messages.error(request, f"未发布，隐私检查未通过（{problem.field}）：{problem.message}")
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -9,6 +9,8 @@ from campaigns import views as campaign_views
 from tongxin.core import sitemaps
 from tongxin.core import views as core_views
 from tongxin.scripts import views as script_views
+from tongxin.search import views as search_views
+from tongxin.syndication.oembed import oembed_view
 
 urlpatterns = [
     path("", core_views.root_redirect, name="root"),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("donate/<slug:key>/", campaign_views.donate, name="donate"),
     path("switch/<str:language>/", script_views.switch_script, name="switch_script"),
+    path("oembed/", oembed_view, name="oembed"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -27,6 +30,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("", include("tongxin.syndication.urls")),
+    path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -115,8 +115,17 @@ class TongxinPage(Page):
         abstract = True
 
     def serve(self, request, *args, **kwargs):
+        from tongxin.scripts.pagecache import cached_response
+        from tongxin.scripts.rendition import script_for_language
+
         # The conversion middleware applies this page's own rules to the whole response.
         request.tongxin_page = self
+        # Converted pages are cached per revision and script (tongxin.scripts.pagecache); on
+        # a miss the middleware stores the converted render under request.tongxin_cache_key.
+        script = script_for_language(translation.get_language())
+        cached = cached_response(request, self, script, args, kwargs)
+        if cached is not None:
+            return cached
         return super().serve(request, *args, **kwargs)
 
     preview_modes = [("", "简体预览"), ("hant", "繁體預覽")]

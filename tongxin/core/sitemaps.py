@@ -1,5 +1,6 @@
 """One sitemap listing every public page in both scripts, each with hreflang alternates."""
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import HttpResponse
@@ -7,6 +8,9 @@ from django.urls import reverse
 from wagtail.models import Page, Site
 
 from stories.models import StoryPage
+
+# hreflang values as base.html writes them (BCP 47 script subtags are title case).
+HREFLANG = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 
 
 def public_pages(site):
@@ -47,6 +51,23 @@ class PageSitemap(Sitemap):
 
     def lastmod(self, page):
         return page.last_published_at or page.latest_revision_created_at
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """The alternates as the pages' own <link rel="alternate"> name them.
+
+        Django writes x-default as the URL without its language prefix, assuming the default
+        language has none; ours has, so x-default is the simplified rendition, as in base.html.
+        """
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            by_code = {alt["lang_code"]: alt for alt in url.get("alternates", ())}
+            default = by_code.get(settings.LANGUAGE_CODE)
+            for code, alt in by_code.items():
+                if code == "x-default" and default is not None:
+                    alt["location"] = default["location"]
+                else:
+                    alt["lang_code"] = HREFLANG.get(code, code)
+        return urls
 
 
 def sitemap(request):

@@ -8,3 +8,6 @@ class ScriptsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .pagecache import connect_signals
+
+        connect_signals()

@@ -2,6 +2,7 @@
 
 from django.utils import translation
 
+from . import pagecache
 from .rendition import render_response_for_script, script_for_language
 
 
@@ -11,9 +12,12 @@ class ScriptConversionMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/admin/"):
+        if request.path.startswith("/admin/") or getattr(response, "tongxin_cached", False):
+            # The admin is not a rendition; a cached page is in the reader's script already.
             return response
         script = script_for_language(translation.get_language())
-        return render_response_for_script(
+        response = render_response_for_script(
             response, script, page=getattr(request, "tongxin_page", None)
         )
+        pagecache.store(request, response)
+        return response

@@ -1,13 +1,14 @@
 """Editor-managed conversion rules and the site's choice of traditional character standard."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 VARIANT_CHOICES = [
-    ("tw", "台湾标准字形（默认，如 為、裡、著）"),
-    ("hk", "香港标准字形（如 爲、裏、着）"),
-    ("t", "OpenCC 标准繁体"),
+    ("tw", "台湾标准字形（默认，如 裡、臺、著、說）"),
+    ("hk", "香港标准字形（如 裏、台、着、説）"),
+    ("t", "OpenCC 标准繁体（如 裏、臺、爲、着）"),
 ]
 
 
@@ -27,6 +28,18 @@ class ConversionRule(models.Model):
 
     def __str__(self):
         return f"{self.hans} ⇄ {self.hant}"
+
+    def clean(self):
+        from .convert import Rules
+
+        super().clean()
+        self.hans = (self.hans or "").strip()
+        self.hant = (self.hant or "").strip()
+        try:
+            Rules([(self.hans, self.hant)])
+        except ValueError:
+            # The converter would skip the rule: say so instead of saving a dead rule.
+            raise ValidationError("规则不能为空，也不能包含 -{ }- 标记或私用区字符") from None
 
 
 @register_setting(icon="arrows-up-down")

@@ -1,18 +1,24 @@
 """The bridge between Django and the conversion engine: which rules, which variant.
 
 Site-wide rules and the variant are read once and kept in the cache until an editor changes
-them (signals in tongxin.scripts.signals bump the version); page rules come with the page.
+them (signals in tongxin.scripts.signals forget them); page rules come with the page. The
+entry also expires after SITE_CONFIG_SECONDS: without Redis each process has its own memory
+cache, which another process's signal cannot clear, and a render racing an editor's save
+could otherwise keep the old rules for good.
 """
 
+import hashlib
 from functools import cache as memoize
 from pathlib import Path
 
+import opencc
 from django.core.cache import cache
 
 from .convert import Rules, convert_html, convert_text, strip_markers
 
 LANGUAGE_SCRIPT = {"zh-hans": "hans", "zh-hant": "hant"}
-SETTINGS_CACHE_KEY = "scripts:site-config:v1"
+SETTINGS_CACHE_KEY = "scripts:site-config:v2"
+SITE_CONFIG_SECONDS = 5 * 60
 
 __all__ = ["strip_markers"]
 
@@ -34,17 +40,35 @@ def script_for_language(language):
     return LANGUAGE_SCRIPT.get((language or "").lower(), "hans")
 
 
-def site_config():
-    """(variant, site rule pairs), from the cache or the database."""
+def _site_config():
+    """(variant, site rule pairs, version), from the cache or the database."""
     config = cache.get(SETTINGS_CACHE_KEY)
     if config is None:
         from .models import ConversionRule, ScriptSettings
 
         variant = ScriptSettings.load().hant_variant or "tw"
         pairs = usable(ConversionRule.objects.values_list("hans", "hant"))
-        config = (variant, pairs)
-        cache.set(SETTINGS_CACHE_KEY, config, None)
+        config = (variant, pairs, config_digest(variant, pairs))
+        cache.set(SETTINGS_CACHE_KEY, config, SITE_CONFIG_SECONDS)
     return config
+
+
+def config_digest(variant, pairs):
+    """A short fingerprint of everything besides the page that decides a conversion: the
+    variant, the site's rules, the shipped domain rules and the OpenCC version."""
+    raw = repr((variant, pairs, domain_rules(), opencc.__version__))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def site_config():
+    """(variant, site rule pairs), from the cache or the database."""
+    variant, pairs, _ = _site_config()
+    return variant, pairs
+
+
+def site_rules_version():
+    """Changes whenever the site's conversion configuration does (cached page keys use it)."""
+    return _site_config()[2]
 
 
 def forget_site_config():

@@ -7,8 +7,6 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-
 
 def required(name):
     value = os.environ.get(name, "").strip()
@@ -17,10 +15,15 @@ def required(name):
     return value
 
 
+# Checked before the base settings are read: base parses DATABASE_URL, and a blank value
+# would fail there with a message about URL schemes instead of this one.
+required("DATABASE_URL")
+
+from .base import *  # noqa: E402, F403
+
 DEBUG = False
 SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = required("ALLOWED_HOSTS").split()
-required("DATABASE_URL")
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -135,7 +135,10 @@ def home_url():
 @register.simple_tag
 def search_url():
     """The search page of the rendition being read (contracts/urls.md: `/zh-hans/search/`)."""
-    return f"/{translation.get_language() or DEFAULT_LANGUAGE}/search/"
+    try:
+        return reverse("search")
+    except NoReverseMatch:
+        return f"/{translation.get_language() or DEFAULT_LANGUAGE}/search/"
 
 
 # --------------------------------------------------------------------------- navigation

@@ -1,0 +1,319 @@
+"""Importing a `tongxin-content/1` document: validate everything, then write in one transaction.
+
+Nothing is written when the file has an error. Pages are created parents first and found
+by path; a page whose canonical content, story record and publication state already match
+the file is left untouched (no revision), so importing the same file twice changes nothing.
+
+Publication follows the file: `live: true` publishes (or schedules, when `go_live_at` is in
+the future; Wagtail's own publish() does the scheduling, as in the admin), `live: false`
+keeps a draft and unpublishes a live page. A story that fails the privacy check is kept as
+a draft and reported ("held"); with `strict` that makes the whole import fail instead.
+"""
+
+import importlib
+import importlib.util
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Revision
+
+from campaigns.models import EpisodePage, Fund, Organization
+from stories.models import StoryIdentity
+
+from . import represent, schema, spec
+from .apply import Keys, apply_content
+from .images import ImageStore
+from .site import NoSite, find_page, read_site_facts, site_root
+from .snippets import write_snippets
+from .values import page_date, to_datetime
+
+
+@dataclass
+class Outcome:
+    errors: list = field(default_factory=list)
+    held: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    pages: Counter = field(default_factory=Counter)
+    snippets: Counter = field(default_factory=Counter)
+    images_added: int = 0
+    written: bool = False
+
+    def summary(self):
+        p = self.pages
+        return (
+            f"created {p['created']}, updated {p['updated']}, unchanged {p['unchanged']} pages; "
+            f"{len(self.held)} held as draft"
+        )
+
+    def details(self):
+        s = self.snippets
+        return (
+            f"settings, rules, organizations and funds: created {s['created']}, "
+            f"updated {s['updated']}, unchanged {s['unchanged']}; "
+            f"images: {self.images_added} added"
+        )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_document(document, base_dir=None, strict=False, dry_run=False):
+    """Validate and import; return an Outcome. Nothing is written when it has errors,
+    when `dry_run`, or when `strict` and a story would be held as a draft."""
+    try:
+        checked = schema.check(document, base_dir, read_site_facts())
+    except NoSite as exc:
+        return Outcome(errors=[str(exc)])
+    if checked.errors:
+        return Outcome(errors=checked.errors)
+    outcome, images = Outcome(), ImageStore()
+    try:
+        with transaction.atomic():
+            PageWriter(outcome, images).write(checked.document)
+            outcome.images_added = images.created
+            if outcome.errors or dry_run or (strict and outcome.held):
+                raise _Rollback
+    except _Rollback:
+        images.discard_stored_files()
+    except BaseException:
+        images.discard_stored_files()
+        raise
+    else:
+        outcome.written = True
+    return outcome
+
+
+# --- privacy check -----------------------------------------------------------------------
+
+
+def basic_story_problems(page, identity):
+    """Consent and image consent: the check used while stories.guard is not installed."""
+    problems = []
+    today = timezone.localdate()
+    if identity is None or not (identity.consent_obtained_on and identity.consent_expires_on):
+        problems.append("no consent")
+    else:
+        if identity.consent_obtained_on > today:
+            problems.append(f"consent only valid from {identity.consent_obtained_on}")
+        if identity.consent_expires_on < today:
+            problems.append(f"consent expired on {identity.consent_expires_on}")
+        if not identity.consent_web:
+            problems.append('consent scope does not include "web"')
+    for index, block in enumerate(page.body.raw_data):
+        if block["type"] == "image" and not block["value"].get("consent"):
+            problems.append(f"body[{index}]: image has no consent (cleared or illustrative)")
+    return problems
+
+
+def story_problems(page, identity):
+    """Why the story may not be published; empty when it may."""
+    # The contract: a story needs its pseudonym to be published (a draft may lack it).
+    problems = [] if (page.pseudonym or "").strip() else ["no pseudonym"]
+    # The full check (consent, image consent, private values, ID numbers, phones,
+    # addresses…) is the one the admin's publish button runs: stories.guard.
+    if importlib.util.find_spec("stories.guard") is not None:
+        guard = importlib.import_module("stories.guard")
+        problems += [str(p) for p in guard.check_story(page, identity)]
+    else:
+        problems += basic_story_problems(page, identity)
+    return list(dict.fromkeys(problems))
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def _validation_messages(exc):
+    if hasattr(exc, "error_dict"):
+        return [(name, "; ".join(msgs)) for name, msgs in exc.message_dict.items()]
+    return [("", "; ".join(exc.messages))]
+
+
+def _blank_required(page):
+    """Required fields left empty: a draft may lack them (Wagtail's own drafts may too)."""
+    return [
+        f.name
+        for f in page._meta.concrete_fields
+        if not f.blank and getattr(page, f.attname) in (None, "")
+    ]
+
+
+class PageWriter:
+    def __init__(self, outcome, images):
+        self.outcome, self.images = outcome, images
+        self.root = site_root()
+        self.lookup = represent.Lookup(self.root)
+        self.allocated = {}  # series path -> episode numbers handed out in this import
+        self.now = timezone.now()
+
+    def write(self, document):
+        self.outcome.snippets = write_snippets(document)
+        self.keys = Keys(
+            dict(Organization.objects.values_list("key", "pk")),
+            dict(Fund.objects.values_list("key", "pk")),
+        )
+        self.reserved = {}  # series path -> numbers the file gives explicitly
+        for item in document.pages:
+            if item.type == "episode" and item.content.get("number"):
+                self.reserved.setdefault(item.parent_path, set()).add(item.content["number"])
+        # Parents first; the home page (always there) last, as it may feature a campaign.
+        for item in sorted(document.pages, key=lambda p: (p.path == "/", p.depth, p.index)):
+            try:
+                self.write_page(item)
+            except ValidationError as exc:
+                for name, message in _validation_messages(exc):
+                    self.outcome.errors.append(
+                        ": ".join(part for part in (item.where, name, message) if part)
+                    )
+
+    def resolve_path(self, path):
+        return find_page(path, self.root)
+
+    def next_number(self, item, parent):
+        used = set(EpisodePage.objects.child_of(parent).values_list("number", flat=True))
+        used |= self.reserved.get(item.parent_path, set())
+        used |= self.allocated.setdefault(item.parent_path, set())
+        number = 1
+        while number in used:
+            number += 1
+        self.allocated[item.parent_path].add(number)
+        return number
+
+    def write_page(self, item):
+        model = spec.page_model(item.type)
+        content = dict(item.content)
+        page = find_page(item.path, self.root)
+        if page is None:
+            parent = find_page(item.parent_path, self.root)
+            if parent is None:
+                raise ValidationError(f"parent {item.parent_path} was not written")
+            if item.type == "episode" and "number" not in content:
+                content["number"] = self.next_number(item, parent)
+            obj = model(slug=item.path.strip("/").split("/")[-1], live=False)
+            obj.has_unpublished_changes = True
+            self.apply(obj, item, content)
+            parent.add_child(instance=obj)
+            page, changed, created = obj, True, True
+        else:
+            obj = page.get_latest_revision_as_object()
+            if item.type == "episode" and "number" not in content:
+                content["number"] = obj.number or self.next_number(item, page.get_parent())
+            changed, created = self.differs(page, obj, item, content), False
+            if changed:
+                self.apply(obj, item, content)
+        identity_changed = self.write_identity(page, item) if item.type == "story" else False
+        want_live = item.live
+        expire_at = content.get("expire_at")
+        if want_live and expire_at and expire_at <= self.now:
+            want_live = False
+            self.outcome.notes.append(f"{item.where}: kept as a draft: expired at {expire_at}")
+        if item.type == "story":
+            problems = story_problems(obj, self.identity(page))
+            if problems:
+                want_live = False
+                if item.live:
+                    self.outcome.held.append(f"{item.where}: held as draft: {'; '.join(problems)}")
+        state_changed = self.publish(page, obj, item, content, changed, want_live)
+        if created:
+            self.outcome.pages["created"] += 1
+        elif changed or identity_changed or state_changed:
+            self.outcome.pages["updated"] += 1
+        else:
+            self.outcome.pages["unchanged"] += 1
+
+    def differs(self, page, obj, item, content):
+        # A page without a date of its own shows its first publication, and an export writes
+        # that as its date; compare the dates readers see, so that re-importing an export
+        # (or a file that leaves the date out) is no change.
+        shown = page.first_published_at
+        current = represent.page_content(obj, item.type, self.lookup, date_fallback=shown)
+        if "date" not in content and shown:
+            content = {**content, "date": page_date(shown)}
+        return current != content
+
+    def apply(self, obj, item, content):
+        apply_content(obj, item.type, content, self.keys, self.images, self.resolve_path)
+
+    # --- publication state
+
+    def publish(self, page, obj, item, content, changed, want_live):
+        """Bring the page to the wanted state; True when anything but content changed."""
+        go_live_at = content.get("go_live_at")
+        scheduled_wanted = want_live and go_live_at is not None and go_live_at > self.now
+        latest = Revision.objects.filter(pk=page.latest_revision_id).first()
+        scheduled_now = bool(latest and latest.approved_go_live_at)
+        date = content.get("date")
+        if changed or latest is None:
+            if want_live and page.first_published_at is None and date:
+                obj.first_published_at = to_datetime(date)
+            self.clean(obj, publishing=want_live)
+            latest = obj.save_revision(clean=False, log_action=True)
+        elif want_live:
+            if scheduled_wanted:
+                in_state = scheduled_now
+            else:
+                in_state = page.live and not page.has_unpublished_changes and not scheduled_now
+            if in_state:
+                return False
+            self.clean(obj, publishing=True)
+            if page.first_published_at is None and date:
+                Page.objects.filter(pk=page.pk).update(first_published_at=to_datetime(date))
+            latest = Revision.objects.get(pk=latest.pk)  # reload: it reads the page afresh
+        if want_live:
+            latest.publish(log_action=True)
+            return True
+        return self.keep_draft(page, item, scheduled_now)
+
+    def keep_draft(self, page, item, scheduled_now):
+        fresh = Page.objects.get(pk=page.pk).specific
+        if fresh.live:
+            fresh.unpublish(log_action=True)
+            self.outcome.notes.append(f"{item.where}: unpublished: the file keeps it as a draft")
+            return True
+        if scheduled_now:
+            fresh.revisions.update(approved_go_live_at=None)
+            self.outcome.notes.append(f"{item.where}: scheduled publishing cancelled")
+            return True
+        return False
+
+    def clean(self, obj, publishing):
+        # Validate what is about to be stored. A draft may lack required fields (a story
+        # without its pseudonym yet), as a draft saved in the admin may.
+        exclude = [] if publishing else _blank_required(obj)
+        obj.full_clean(exclude=exclude)
+
+    # --- the story's private record
+
+    def identity(self, page):
+        return StoryIdentity.objects.filter(story_id=page.pk).first()
+
+    def write_identity(self, page, item):
+        """Create or update the story's identity record; True when anything changed.
+
+        The consent always follows the file (no consent in the file: none on the site).
+        The private fields are only touched when the file has `private`: an export made
+        without --include-private must not erase them when it is imported again.
+        """
+        consent = item.consent or {}
+        scope = consent.get("scope", [])
+        values = {
+            "consent_obtained_on": consent.get("obtained_on"),
+            "consent_expires_on": consent.get("expires_on"),
+            "consent_web": "web" in scope,
+            "consent_partners": "partners" in scope,
+        }
+        if item.private is not None:
+            values.update(item.private)
+        identity = self.identity(page)
+        if identity is None:
+            StoryIdentity.objects.create(story_id=page.pk, **values)
+            return True
+        changed = [k for k, v in values.items() if getattr(identity, k) != v]
+        for name in changed:
+            setattr(identity, name, values[name])
+        if changed:
+            identity.save()
+        return bool(changed)

@@ -1,0 +1,39 @@
+"""Keep the index in step with what is published.
+
+Publishing (the editor's button, workflow approval, scheduled publishing, the importer)
+ends in `page_published` with the specific page as published; unpublishing, expiry and
+deletion remove the entry. Consent and view restrictions are not handled here: the query
+checks them every time.
+"""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from tongxin.core.models import TongxinPage
+
+from .indexing import index_page, refresh_campaigns, remove_page, safely
+
+
+@receiver(page_published)
+def page_was_published(sender, instance, **kwargs):
+    if isinstance(instance, TongxinPage):
+        safely(index_page, instance)
+
+
+@receiver(page_unpublished)
+def page_was_unpublished(sender, instance, **kwargs):
+    safely(lambda page: remove_page(page.pk), instance)
+
+
+@receiver(post_delete, sender=Page)
+def page_was_deleted(sender, instance, **kwargs):
+    # Belt and braces: the entry's CASCADE normally removed it in the same delete already,
+    # and then this matches nothing. It keeps the rule explicit should the relation change.
+    remove_page(instance.pk)
+
+
+@receiver(post_page_move)
+def page_was_moved(sender, instance, **kwargs):
+    safely(refresh_campaigns, instance)

@@ -1,0 +1,90 @@
+"""`{% load syndication %}`: feed and oEmbed discovery links, and the copy-paste iframe code.
+
+- `{% feed_links page %}` in <head>: RSS, Atom and JSON Feed <link rel="alternate"> for pages
+  that have feeds (home, campaign, series, story index, news index), and the oEmbed discovery
+  link for every page partners may embed. Nothing for previews, private pages or stories
+  without partner consent. One query (view restrictions), two for a story (its consent).
+- `{% embed_code page %}` in a page body: a <details> with the <iframe> code in a readonly
+  <textarea>, for pages partners may embed; nothing otherwise.
+
+Links are absolute and in the script being read; titles carry the page's origin marker so
+the conversion middleware renders them for the reader.
+"""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from tongxin.scripts.markers import wrap_origin
+from tongxin.syndication.embeds import iframe_html
+from tongxin.syndication.pages import partner_cleared, shape_of
+
+register = template.Library()
+
+FEED_TYPES = (
+    ("rss", "application/rss+xml", "RSS"),
+    ("atom", "application/atom+xml", "Atom"),
+    ("json", "application/feed+json", "JSON Feed"),
+)
+
+
+def _public_url(context, page):
+    """The page's absolute URL in the script being read, or None when partners get nothing
+    of it (no request, a preview, a draft, a view restriction, a story without consent)."""
+    request = context.get("request")
+    if request is None or page is None or not getattr(page, "pk", None):
+        return None
+    if getattr(request, "is_preview", False) or not page.live or not shape_of(page):
+        return None
+    if page.get_view_restrictions().exists() or not partner_cleared(page):
+        return None
+    url = page.get_url(request=request)
+    return request.build_absolute_uri(url) if url else None
+
+
+def _title(page):
+    return wrap_origin(page.title, getattr(page, "script", "hans"))
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context, page=None):
+    """`{% feed_links page %}`: <link>s for feed readers and oEmbed consumers."""
+    url = _public_url(context, page)
+    if url is None:
+        return ""
+    request = context["request"]
+    links = []
+    if shape_of(page) == "list":
+        links.append(
+            format_html_join(
+                "\n",
+                '<link rel="alternate" type="{}" href="{}" title="{}：{}">',
+                (
+                    (mime, f"{url}feed/{kind}/", label, _title(page))
+                    for kind, mime, label in FEED_TYPES
+                ),
+            )
+        )
+    query = urlencode({"url": url, "format": "json"})
+    oembed = request.build_absolute_uri("/oembed/") + "?" + query
+    links.append(
+        format_html(
+            '<link rel="alternate" type="application/json+oembed" href="{}" title="{}">',
+            oembed,
+            _title(page),
+        )
+    )
+    # Every piece comes from format_html / format_html_join: escaped already.
+    return mark_safe("\n".join(str(link) for link in links))
+
+
+@register.inclusion_tag("syndication/embed_code.html", takes_context=True)
+def embed_code(context, page=None):
+    """`{% embed_code page %}`: the iframe partners paste, or nothing."""
+    url = _public_url(context, page)
+    if url is None:
+        return {"code": ""}
+    shape = shape_of(page)
+    return {"code": iframe_html(f"{url}embed/", _title(page), shape), "shape": shape}
