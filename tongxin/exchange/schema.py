@@ -58,6 +58,7 @@ def check(document, base_dir=None, site=None):
         top.error("format", f'must be "{spec.FORMAT}" (got {got})')
         return Checked(report.errors, None)
     result = Document()
+    ctx.hosts = set(ctx.site.hosts)  # what an administrator approved; the file may add more
     _settings(top, ctx, result)
     result.rules = _site_rules(top, ctx)
     result.organizations = _organizations(top, ctx)
@@ -91,7 +92,7 @@ def _settings(top, ctx, result):
             continue
         if host not in result.hosts:
             result.hosts.append(host)
-    ctx.hosts = ctx.site.hosts | set(result.hosts)
+    ctx.hosts |= set(result.hosts)
     result.hant_variant = s.get("hant_variant", R.choice(spec.HANT_VARIANTS))
 
 
