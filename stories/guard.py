@@ -4,8 +4,11 @@ It runs wherever a story can go live: the admin's publish button (StoryForm), wo
 approval and scheduled publishing (StoryPage.publish), and import (tongxin.exchange).
 """
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+import opencc
 from django.utils import timezone
 
 from .privacy import collect_private_values, find_leaks
@@ -109,6 +112,30 @@ def identity_record(identity):
     }
 
 
+# A public region names the county (县, 区, 县级市, 旗) at most. What ends in a unit below it
+# (石桥镇, 幸福村, 城关街道, 人民路) is too precise. Only the end is looked at: county names
+# may contain such characters (镇远县, 乡城县, 西乡塘区).
+_TOO_FINE_RE = re.compile(r"(?:镇|乡|街道|村|社区|小区|组|屯|路|街|巷|弄|号|栋|幢|单元|室)$")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    return opencc.OpenCC("t2s")
+
+
+def region_problems(story):
+    region = _t2s().convert((story.region or "").strip())
+    if region and _TOO_FINE_RE.search(region):
+        return [
+            Problem(
+                "地区",
+                "region_too_fine",
+                f"地区“{story.region}”太具体：最多写到县（市、区）一级，不写乡镇、街道、村",
+            )
+        ]
+    return []
+
+
 def check_story(story, identity=None, today=None):
     """Every reason `story` (as it would be published) may not go live; empty when it may."""
     if identity is None and story.pk:
@@ -116,6 +143,7 @@ def check_story(story, identity=None, today=None):
 
         identity = StoryIdentity.objects.filter(story_id=story.pk).first()
     problems = consent_problems(identity, today) + image_consent_problems(story)
+    problems += region_problems(story)
     private_values = collect_private_values(identity_record(identity))
     for leak in find_leaks(public_fields(story), private_values):
         problems.append(Problem(leak.field, leak.kind, leak.message))

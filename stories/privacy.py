@@ -481,7 +481,10 @@ def find_leaks(fields: Mapping[str, str], private_values: Iterable[str] = ()) ->
             hits.extend(_private_hits(prep, values))
         hits.sort(key=lambda h: (h[0], KINDS.index(h[2]), h[1]))
         for start, end, kind, masked in hits:
-            message = f"「{label}」包含{_KIND_LABELS[kind]}“{masked}”（第 {start + 1} 个字起）"
+            # Counted as the editor counts: line breaks (the ones paragraph tags turn into
+            # included) are not characters, so a paragraph's first word is 第 1 个字.
+            position = start - prep.visible.count("\n", 0, start) + 1
+            message = f"「{label}」包含{_KIND_LABELS[kind]}“{masked}”（第 {position} 个字起）"
             leaks.append(Leak(label, kind, prep.visible[start:end], message))
     return leaks
 

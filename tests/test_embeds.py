@@ -130,6 +130,7 @@ def test_only_partner_cleared_public_content(client, tree):
         "/gushi/no-consent/",
         "/qingyun/series/draft/",
         "/xinwen/private/",
+        "/xinwen/lapsed/",
         "/nowhere/",
     ):
         response = embed(client, "zh-hans", path)

@@ -18,6 +18,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
 from stories.models import StoryPage
+from tongxin.scripts.rendition import render_for_script
 
 from .factories import (
     EpisodePageFactory,
@@ -94,6 +95,12 @@ def build_feed_tree():
         parent=t.story_index, slug="no-consent", title="没有同意记录的故事", identity=None
     )
     t.draft = EpisodePageFactory(parent=t.series, slug="draft", title="尚未发布的一集", live=False)
+    t.lapsed = NewsPageFactory(
+        parent=t.news_index,
+        slug="lapsed",
+        title="已过下线时间的新闻",
+        expire_at=timezone.now() - datetime.timedelta(hours=1),
+    )
     t.private = NewsPageFactory(parent=t.news_index, slug="private", title="内部通报")
     PageViewRestriction.objects.create(
         page=t.private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
@@ -111,6 +118,7 @@ def build_feed_tree():
         t.no_identity.title,
         t.draft.title,
         t.private.title,
+        t.lapsed.title,
     ]
     return t
 
@@ -370,6 +378,7 @@ def test_pages_without_feeds_and_unknown_paths_are_404(client, tree):
         "/zh-hans/nowhere/feed/atom/",
         "/zh-hans/xinwen/private/feed/rss/",
         "/zh-hans/qingyun/series/draft/feed/rss/",
+        "/zh-hans/xinwen/lapsed/feed/rss/",
     ):
         assert client.get(path).status_code == 404, path
     assert client.get("/zh-hans/feed/xml/").status_code == 404
@@ -419,6 +428,9 @@ def test_conditional_get_round_trips(client, tree, kind):
 def test_cache_is_per_script_and_answers_without_queries(client, tree, django_assert_num_queries):
     hans_url = feed_url("zh-hans", "/gushi/", "rss")
     hant_url = feed_url("zh-hant", "/gushi/", "rss")
+    # A first request anywhere may create settings rows with their defaults (a one-time event
+    # per deployment); what is measured here is the steady state.
+    client.get(feed_url("zh-hans", "/", "json"))
     hans = client.get(hans_url)
     hant = client.get(hant_url)
     assert hans["ETag"] != hant["ETag"]
@@ -509,6 +521,10 @@ def test_discovery_links_for_pages_with_feeds(tree):
         )
     assert 'type="application/json+oembed"' in html
     assert "url=http%3A%2F%2Ftestserver%2Fzh-hant%2Fqingyun%2F&amp;format=json" in html
+    # Titles carry the page's origin marker: the conversion middleware renders them.
+    converted = render_for_script(html, "hant")
+    assert 'title="RSS：青雲童心守護行動' in converted
+    assert not any(c in converted for c in "\ue000\ue001\ue002")
 
     episode = render_tag(tree.episodes[0], "/zh-hans/qingyun/series/ep-1/")
     assert "application/rss+xml" not in episode and "json+oembed" in episode

@@ -104,6 +104,7 @@ def test_urls_on_a_configured_site_hostname(client, tree):
     Site.objects.create(hostname="tongxin.example", port=443, root_page=tree.home)
     for url, src in (
         ("http://localhost/zh-hans/qingyun/", "http://localhost/zh-hans/qingyun/embed/"),
+        ("http://localhost:80/zh-hans/qingyun/", "http://localhost/zh-hans/qingyun/embed/"),
         (
             "https://tongxin.example/zh-hant/qingyun/",
             "https://tongxin.example/zh-hant/qingyun/embed/",
@@ -120,6 +121,7 @@ def test_urls_that_are_not_public_pages_here_are_404(client, tree):
         "http://testserver/zh-hans/nowhere/",
         "http://testserver/zh-hans/qingyun/series/draft/",
         "http://testserver/zh-hans/xinwen/private/",
+        "http://testserver/zh-hans/xinwen/lapsed/",
         "http://testserver/zh-hans/gushi/web-only/",
         "http://testserver/zh-hans/gushi/expired/",
         "http://testserver/zh-hans/gushi/no-consent/",
@@ -129,6 +131,8 @@ def test_urls_that_are_not_public_pages_here_are_404(client, tree):
         "http://partner.example/zh-hans/qingyun/",
         "https://evil.example/zh-hans/qingyun/",
         "http://testserver/zh-hans/qingyun/../gushi/web-only/",
+        "http://testserver:8081/zh-hans/qingyun/",
+        "https://tongxin.example:8443/zh-hans/qingyun/",
     ):
         response = oembed(client, url)
         assert response.status_code == 404, url

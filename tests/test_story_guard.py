@@ -106,6 +106,9 @@ def test_publish_button_refuses_a_leak_and_shows_field_and_masked_match(
     assert response.status_code == 200
     errors = form_errors(response)
     assert any("正文第 1 块（段落）" in e and kind in e and masked in e for e in errors), errors
+    # …and where: counted in characters of the paragraph, as the editor counts them.
+    position = {"手机": 12, "隐私资料": 1, "年级和班级": 10}[kind]
+    assert any(masked in e and f"第 {position} 个字起" in e for e in errors), errors
     # The editor sees it on the page, not only in the form object.
     assert masked in response.content.decode()
     assert live_text(tree.story) == before
@@ -120,6 +123,34 @@ def test_leak_in_a_page_field_is_reported_on_that_field(client, tree, superuser,
     field_errors = response.context["form"].errors.get(field)
     assert field_errors and "138****5678" in field_errors[0]
     assert StoryPage.objects.get(pk=tree.story.pk).title == tree.story.title
+
+
+@pytest.mark.parametrize(
+    ("region", "refused"),
+    [
+        ("青云县", False),
+        ("青云市云溪县", False),
+        ("青雲市臨江區", False),
+        ("镇远县", False),  # a county whose name starts with 镇
+        ("西乡塘区", False),
+        ("青云县石桥镇", True),
+        ("石橋鎮", True),
+        ("青云县石桥镇幸福村", True),
+        ("城关街道", True),
+    ],
+)
+def test_region_is_county_level_at_most(tree, region, refused):
+    story = tree.story
+    story.region = region
+    kinds = [p.kind for p in check_story(story)]
+    assert ("region_too_fine" in kinds) == refused, kinds
+
+
+def test_too_fine_region_is_reported_on_the_region_field(client, tree, superuser):
+    client.force_login(superuser)
+    response = post_edit(client, tree.story, story_form(tree.story, region="青云县石桥镇"))
+    assert response.status_code == 200
+    assert "县（市、区）一级" in response.context["form"].errors["region"][0]
 
 
 def test_clean_story_with_valid_consent_publishes(client, tree, superuser):

@@ -176,6 +176,18 @@ def test_user_without_admin_access_is_refused_even_with_the_model_permission(cli
     assert PDF not in body_of(response).encode()
 
 
+def test_editors_write_stories_without_seeing_the_identity(client, tree, users):
+    client.force_login(users["editor"])
+    add = reverse("wagtailadmin_pages:add", args=["stories", "storypage", tree.story_index.pk])
+    assert client.get(add).status_code == 200
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[tree.story.pk]))
+    assert response.status_code == 200
+    text = body_of(response)
+    assert tree.story.pseudonym in text
+    assert_no_private_values(text, "story edit view")
+    assert "/admin/story-identities/" not in text
+
+
 @pytest.mark.parametrize("role", ["privacy_officer", "editor", "moderator", "superuser"])
 def test_menu_item_only_for_those_who_may_open_it(client, tree, users, role):
     response = client_for(client, users, role).get(reverse("wagtailadmin_home"))

@@ -5,18 +5,23 @@ and nothing is rendered or converted; on a miss `serve` renders as usual with
 `request.tongxin_cache_key` set, and `ScriptConversionMiddleware` calls `store` once the
 response is in the reader's script.
 
-Only anonymous GET/HEAD requests for the page itself are cached: no query string (search and
-filter pages depend on it, and the switcher's links repeat it), no preview, no sub-route.
+Only anonymous GET/HEAD requests for the page itself are cached: no preview, no sub-route,
+and no query string except share-tracking parameters (WeChat appends `from=singlemessage&
+isappinstalled=0` to every shared link, campaigns add `utm_*`). Those change nothing a page
+shows except the switcher's links, which repeat them, so the query string is part of the key.
+Any other parameter (search, filters, paging) is rendered every time: pages read them.
 
 The key holds everything the converted bytes depend on:
 
 - the page and its live revision (a publish changes it on every app server, Redis or not);
 - the global content version of `tongxin.syndication.cache`, bumped on publish, unpublish,
-  moves, snippet, rule and consent changes: listings, organizations and funds on a page;
+  moves, snippet, rule and consent changes (listings, organizations and funds on a page),
+  and, through `connect_signals` below, on changes to Wagtail settings and images;
 - today's date (Asia/Shanghai): stories whose consent ends today leave listings at midnight,
   and a story page itself is refused by `StoryPage.serve` before the cache is asked;
 - the site's conversion configuration (variant and rules, see `rendition.site_rules_version`);
-- the rendition (script), and scheme, host and path, which absolute links and QR codes use.
+- the rendition (script); scheme, host and path, which absolute links and QR codes use; the
+  query string, which the switcher's links repeat.
 
 Entries live `TONGXIN_PAGE_CACHE_SECONDS` (default 15 minutes; 0 turns the cache off), which
 also bounds how stale another process's per-process memory cache can be without Redis.
@@ -38,6 +43,20 @@ DEFAULT_CACHE_SECONDS = 15 * 60
 SAFE_METHODS = ("GET", "HEAD")
 # Cache-Control directives a view sets when its response is not for everyone.
 UNSHARED = ("private", "no-store", "no-cache")
+# Query parameters that only say where a reader came from; no page reads them.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "from",
+        "isappinstalled",
+        "scene",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+    }
+)
+MAX_QUERY_STRING = 200
 
 
 def cache_seconds():
@@ -53,6 +72,17 @@ def _is_anonymous(request):
     return user is None or not user.is_authenticated
 
 
+def _only_tracking(request):
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return True
+    if len(query) > MAX_QUERY_STRING:
+        return False
+    return all(
+        name in TRACKING_PARAMETERS and len(values) == 1 for name, values in request.GET.lists()
+    )
+
+
 def cacheable(request, args=(), kwargs=None):
     """Whether this request for a page may be answered from, and stored in, the cache."""
     return (
@@ -60,16 +90,19 @@ def cacheable(request, args=(), kwargs=None):
         and request.method in SAFE_METHODS
         and not args
         and not kwargs
-        and not request.META.get("QUERY_STRING")
         and not getattr(request, "is_preview", False)
+        and _only_tracking(request)
         and _is_anonymous(request)
     )
 
 
 def page_cache_key(request, page, script):
+    query = request.META.get("QUERY_STRING", "")
     where = hashlib.sha256(
-        f"{request.scheme}\x1f{request.get_host()}\x1f{request.path}".encode()
+        f"{request.scheme}\x1f{request.get_host()}\x1f{request.path}\x1f{query}".encode()
     ).hexdigest()[:32]
+    # The rules first: reading them may fill their cache, never the other way round.
+    rules = site_rules_version()
     return ":".join(
         str(part)
         for part in (
@@ -79,7 +112,7 @@ def page_cache_key(request, page, script):
             script,
             content_version(),
             timezone.localdate().isoformat(),
-            site_rules_version(),
+            rules,
             where,
         )
     )
@@ -129,7 +162,14 @@ def store(request, response):
         )
 
 
-def setting_changed(sender, **kwargs):
+def setting_saved(sender, created=False, **kwargs):
+    # Settings rows are created with their defaults on first read (`for_request`, `load`),
+    # mid-request; that changes nothing a reader sees. Only an edit does.
+    if not created:
+        bump_content_version()
+
+
+def content_changed(sender, **kwargs):
     bump_content_version()
 
 
@@ -146,13 +186,16 @@ def connect_signals():
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.images import get_image_model
 
-    models = [
+    settings_models = [
         model
         for model in apps.get_models()
         if issubclass(model, (BaseGenericSetting, BaseSiteSetting))
     ]
-    models.append(get_image_model())
-    for model in models:
+    for model in settings_models:
         uid = f"scripts.pagecache.{model._meta.label}"
-        post_save.connect(setting_changed, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(setting_changed, sender=model, dispatch_uid=f"{uid}.delete")
+        post_save.connect(setting_saved, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    image_model = get_image_model()
+    uid = f"scripts.pagecache.{image_model._meta.label}"
+    post_save.connect(content_changed, sender=image_model, dispatch_uid=f"{uid}.save")
+    post_delete.connect(content_changed, sender=image_model, dispatch_uid=f"{uid}.delete")

@@ -46,7 +46,10 @@ def _site_config():
     if config is None:
         from .models import ConversionRule, ScriptSettings
 
-        variant = ScriptSettings.load().hant_variant or "tw"
+        # Not ScriptSettings.load(): that creates the row on a reader's visit, and creating it
+        # bumps the content version every cached page depends on.
+        row = ScriptSettings.objects.only("hant_variant").first()
+        variant = (row.hant_variant if row is not None else "") or "tw"
         pairs = usable(ConversionRule.objects.values_list("hans", "hant"))
         config = (variant, pairs, config_digest(variant, pairs))
         cache.set(SETTINGS_CACHE_KEY, config, SITE_CONFIG_SECONDS)

@@ -65,12 +65,13 @@ def resolution_key(version, host, path):
     return f"syndication:resolve:{version}:{_digest(host, path)}"
 
 
-def feed_key(version, page_id, script, kind, limit, scheme, host):
-    """Cache key of one feed payload. Links in it are absolute, hence scheme and host."""
+def feed_key(version, page_id, script, kind, limit, scheme, host, rules=""):
+    """Cache key of one feed payload. Links in it are absolute, hence scheme and host;
+    `rules` is the fingerprint of the site's conversion configuration."""
     day = timezone.localdate().isoformat()
     return (
         f"syndication:feed:{version}:{day}:{page_id}:{script}:{kind}:{limit}:"
-        f"{_digest(scheme, host)}"
+        f"{_digest(scheme, host, rules)}"
     )
 
 

@@ -7,7 +7,7 @@ the site's CSS. Here every image and fund referenced by any entry is fetched in 
 each, rich text of all entries is expanded in one pass, and every URL comes out absolute.
 
 Text from a page is wrapped in origin markers with the page's script; labels written here
-are simplified; `render_for_script` then turns the whole fragment into the reader's script.
+are simplified; convert_html then turns the whole fragment into the reader's script.
 """
 
 import datetime
@@ -31,8 +31,8 @@ from campaigns.models import (
 )
 from stories.models import StoryPage
 from tongxin.core.templatetags.tongxin_tags import cn_date, is_video_file, yuan
-from tongxin.scripts.convert import wrap
-from tongxin.scripts.rendition import render_for_script, text_for_script
+from tongxin.scripts.convert import convert_html, convert_text, wrap
+from tongxin.scripts.rendition import rules_for, usable
 from tongxin.scripts.templatetags.scripts import KEEP_SPAN
 
 from .pages import page_url
@@ -160,6 +160,9 @@ class EntryBuilder:
         self.request = request
         self.script = script
         self.root_path = root_path
+        self._site_rules = None
+        self._page_rules = {}
+        self._renditions = {}
 
     # ----------------------------------------------------------------- prefetching
 
@@ -230,10 +233,39 @@ class EntryBuilder:
     def _absolutize(self, html):
         return _RELATIVE_URL_RE.sub(lambda m: m.group(1) + self.absolute(m.group(2)) + '"', html)
 
-    def text(self, value, page):
-        return text_for_script(value or "", self.script, source=page.script, page=page)
+    def _rules(self, page):
+        """(variant, rules) for `page`: built once per feed for the site's rules, and once
+        per page for pages with rules of their own (building a rule set is not free)."""
+        if page is None or not usable(getattr(page, "page_rules", ()) or ()):
+            if self._site_rules is None:
+                self._site_rules = rules_for(None)
+            return self._site_rules
+        if page.pk not in self._page_rules:
+            self._page_rules[page.pk] = rules_for(page)
+        return self._page_rules[page.pk]
+
+    def text(self, value, page, source=None):
+        """Plain text written in `source` (the page's script by default) for the reader."""
+        if not value:
+            return ""
+        variant, rules = self._rules(page)
+        source = source or (page.script if page.script in ("hans", "hant") else "hans")
+        return convert_text(
+            str(value), source=source, target=self.script, variant=variant, rules=rules
+        )
+
+    def html(self, value, page):
+        variant, rules = self._rules(page)
+        return convert_html(value, target=self.script, variant=variant, rules=rules)
 
     def _rendition(self, image_id):
+        """The feed rendition of an image as Media, once per image per feed."""
+        if image_id not in self._renditions:
+            self._renditions[image_id] = self._make_rendition(image_id)
+        media = self._renditions[image_id]
+        return Media(**vars(media)) if media is not None else None
+
+    def _make_rendition(self, image_id):
         image = self.images.get(image_id)
         if image is None:
             return None
@@ -439,13 +471,13 @@ class EntryBuilder:
             for c in credits
         ]
         if photo_credit:
-            role = text_for_script("图片", self.script, source="hans")
+            role = self.text("图片", page, source="hans")
             credits.append({"role": role, "names": [self.text(photo_credit, page)]})
 
         title_html = own(page.title)
         tail.append(f'<p>本文来自{SITE_NAME}：<a href="{escape(link)}">{title_html}</a></p>')
         html = "".join(head) + self._body_html(page) + "".join(tail)
-        content_html = self._absolutize(render_for_script(html, self.script, page=page))
+        content_html = self._absolutize(self.html(html, page))
 
         summary = page.summary or getattr(page, "search_description", "")
         summary = self.text(summary, page) if summary else ""

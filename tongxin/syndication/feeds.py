@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from tongxin.scripts.convert import wrap
-from tongxin.scripts.rendition import text_for_script
+from tongxin.scripts.rendition import site_rules_version, text_for_script
 
 from .cache import cache_seconds, content_version, feed_key, version_timestamp
 from .conditional import conditional, cors, etag_for
@@ -358,7 +358,10 @@ def feed_view(request, path, kind):
     if not ref.has_feeds:
         raise Http404("this page has no feed")
     script = current_script()
-    key = feed_key(version, ref.pk, script, kind, limit, request.scheme, request.get_host())
+    # The conversion fingerprint (variant, rules, shipped domain rules, OpenCC version): a
+    # deploy that changes the shipped rules must not serve feeds converted the old way.
+    rules = site_rules_version()
+    key = feed_key(version, ref.pk, script, kind, limit, request.scheme, request.get_host(), rules)
     payload = cache.get(key)
     if payload is None:
         page = page or load_page(ref)

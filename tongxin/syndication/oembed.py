@@ -32,6 +32,7 @@ from .pages import find_public_page, page_path, partner_cleared, shape_of, site_
 MAX_URL_LENGTH = 2048
 CACHE_AGE = 3600
 DIMENSION_RE = re.compile(r"[0-9]{1,5}")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class WithoutScriptPrefixes:
@@ -69,7 +70,7 @@ def _dimension(request, name):
 
 
 def parse_url(raw):
-    """(scheme, hostname, port, netloc, path) of an absolute http(s) URL, or a 400."""
+    """(scheme, hostname, port, path) of an absolute http(s) URL, or a 400."""
     raw = (raw or "").strip()
     if not raw:
         raise OEmbedError(400, "url is required")
@@ -84,19 +85,25 @@ def parse_url(raw):
         raise OEmbedError(400, "url must be an absolute http or https URL")
     if parts.username is not None or parts.password is not None:
         raise OEmbedError(400, "url must not contain credentials")
-    return parts.scheme, parts.hostname.rstrip("."), port, parts.netloc.lower(), parts.path or "/"
+    return parts.scheme, parts.hostname.rstrip("."), port, parts.path or "/"
 
 
 def site_for(request, scheme, hostname, port):
     """The Site serving `hostname`: the request's own (when it is the request's host), else a
-    Site configured with that hostname (the one on the URL's port first)."""
+    Site configured with that hostname. An explicit port must be the scheme's default, the
+    request's port (own host) or the Site's port; otherwise the URL is not ours (None)."""
+    default_port = DEFAULT_PORTS[scheme]
     request_host = split_domain_port(request.get_host())[0].rstrip(".")
     if hostname == request_host:
+        if port not in (None, default_port, int(request.get_port() or default_port)):
+            return None
         return Site.find_for_request(request)
-    port = port or (443 if scheme == "https" else 80)
-    sites = list(Site.objects.filter(hostname__iexact=hostname).select_related("root_page"))
-    sites.sort(key=lambda site: site.port != port)
-    return sites[0] if sites else None
+    sites = Site.objects.filter(hostname__iexact=hostname).select_related("root_page")
+    wanted = port or default_port
+    sites = sorted(sites, key=lambda site: site.port != wanted)
+    if not sites or port not in (None, default_port, sites[0].port):
+        return None
+    return sites[0]
 
 
 def split_script_prefix(path):
@@ -116,7 +123,7 @@ def oembed_answer(request):
     fmt = request.GET.get("format", "").strip().lower() or "json"
     if fmt != "json":
         raise OEmbedError(501, "only format=json is implemented")
-    scheme, hostname, port, netloc, path = parse_url(request.GET.get("url"))
+    scheme, hostname, port, path = parse_url(request.GET.get("url"))
     maxwidth, maxheight = _dimension(request, "maxwidth"), _dimension(request, "maxheight")
 
     site = site_for(request, scheme, hostname, port)
@@ -131,7 +138,8 @@ def oembed_answer(request):
     width, height = EMBED_SIZES[shape]
     width = min(width, maxwidth) if maxwidth else width
     height = min(height, maxheight) if maxheight else height
-    origin = f"{scheme}://{netloc}"
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    origin = f"{scheme}://{host}" + (f":{port}" if port and port != DEFAULT_PORTS[scheme] else "")
     with translation.override(language):
         script = script_for_language(language)
         src = origin + page_path(page, site_root_path(site)) + "embed/"

@@ -13,6 +13,7 @@ from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from campaigns.models import (
@@ -47,6 +48,12 @@ class BadParameter(ValueError):
     """A query parameter that cannot be read: answered with a 400 and this message."""
 
 
+def published(queryset):
+    """Live, without view restrictions, and not past its expiry time even if the job that
+    unpublishes expired pages has not run yet."""
+    return queryset.live().public().exclude(expire_at__lte=timezone.now())
+
+
 def parse_limit(request, default, maximum, name="limit"):
     """`?limit=`: absent or empty → `default`; an integer → clamped into 1..`maximum`;
     anything else (letters, decimals, a huge string) → BadParameter (a 400)."""
@@ -59,8 +66,6 @@ def parse_limit(request, default, maximum, name="limit"):
 
 
 def current_script():
-    from django.utils import translation
-
     return script_for_language(translation.get_language())
 
 
@@ -98,14 +103,8 @@ def find_public_page(site, path):
     if site is None or not PATH_RE.match(path or ""):
         return None
     root_path = site_root_path(site)
-    return (
-        Page.objects.filter(url_path=root_path + (path or ""))
-        .descendant_of(site.root_page, inclusive=True)
-        .live()
-        .public()
-        .specific()
-        .first()
-    )
+    queryset = Page.objects.filter(url_path=root_path + (path or ""))
+    return published(queryset.descendant_of(site.root_page, inclusive=True)).specific().first()
 
 
 def resolve(request, path, version=None):
@@ -130,7 +129,7 @@ def resolve(request, path, version=None):
 
 
 def load_page(ref):
-    page = Page.objects.filter(pk=ref.pk).live().public().specific().first()
+    page = published(Page.objects.filter(pk=ref.pk)).specific().first()
     if page is None:
         raise Http404("no public page at this path")
     return page
@@ -186,9 +185,7 @@ def entry_ids(page, limit):
     if isinstance(page, SeriesPage):
         # Episodes in episode order; with more than `limit`, the latest `limit` of them.
         ids = list(
-            EpisodePage.objects.child_of(page)
-            .live()
-            .public()
+            published(EpisodePage.objects.child_of(page))
             .order_by(F("number").desc(nulls_last=True), "-path")
             .values_list("pk", flat=True)[:limit]
         )
@@ -205,15 +202,13 @@ def entry_ids(page, limit):
             .filter(~Q(content_type=story_type) | Q(pk__in=_partner_stories()))
         )
         return list(
-            queryset.live()
-            .public()
+            published(queryset)
             .annotate(sort_date=_sort_date())
             .order_by(F("sort_date").desc(nulls_last=True), "-pk")
             .values_list("pk", flat=True)[:limit]
         )
     return list(
-        queryset.live()
-        .public()
+        published(queryset)
         .annotate(sort_date=Coalesce("date", "first_published_at"))
         .order_by(F("sort_date").desc(nulls_last=True), "-pk")
         .values_list("pk", flat=True)[:limit]
