@@ -20,7 +20,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [
     pytest.mark.browser,
     # transactional_db, so the live server's thread sees the rows; the migrated data (root
-    # page, home page, site, groups) is restored for whatever runs next.
+    # page, home page, site, groups) is restored for whatever runs next. Fixtures must not
+    # request `transactional_db` by name: that drops serialized_rollback, and the next
+    # browser test then finds no default site.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -52,7 +54,7 @@ def browser():
 
 
 @pytest.fixture
-def donation_page(transactional_db):
+def donation_page(live_server):
     fund = FundFactory(key="tongxin-fund", name="童心守护基金")
     index = NewsIndexPageFactory(slug="xinwen")
     body = [

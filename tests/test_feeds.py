@@ -68,6 +68,8 @@ def build_feed_tree():
     for episode in t.episodes:
         episode.credits = credits(("记者", ["王芳"]), ("摄像", ["李强", "赵磊"]))
         episode.save()
+    t.episodes[2].summary = ""  # the feed summary then starts from the body text
+    t.episodes[2].save()
     t.news.body = image_body(t.image)
     t.news.byline = credits(("记者", ["陈晨"]))
     t.news.save()
@@ -325,6 +327,17 @@ def test_publishing_clears_the_cached_feeds(client, tree):
     assert [e.title for e in entries][-1] == "第4集"
 
 
+@pytest.mark.django_db
+def test_summary_falls_back_to_the_text_and_organizers_author_campaigns(client, tree):
+    parsed = parse(client.get(feed_url("zh-hant", "/qingyun/", "atom")))
+    by_link = {urlsplit(e.link).path: e for e in parsed.entries}
+    assert by_link["/zh-hant/qingyun/series/ep-3/"].summary == "本集正文。"
+    home = parse(client.get(feed_url("zh-hant", "/", "atom")))
+    campaign = next(e for e in home.entries if urlsplit(e.link).path == "/zh-hant/qingyun/")
+    assert campaign.author_detail.name == "青雲縣民政局"
+    assert "主辦單位：青雲縣民政局" in campaign.content[0].value
+
+
 # --------------------------------------------------------------------------- limit
 
 
@@ -531,3 +544,15 @@ def test_discovery_links_for_pages_with_feeds(tree):
     web_only = StoryPage.objects.get(pk=tree.web_only.pk)
     assert render_tag(web_only, "/zh-hans/gushi/web-only/").strip() == ""
     assert render_tag(None, "/zh-hans/search/").strip() == ""
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_discovery_links_and_the_embed_code(client, tree):
+    html = client.get("/zh-hant/qingyun/").content.decode()
+    assert 'type="application/rss+xml" href="http://testserver/zh-hant/qingyun/feed/rss/"' in html
+    assert 'type="application/json+oembed"' in html
+    assert "&lt;iframe src=&quot;http://testserver/zh-hant/qingyun/embed/&quot;" in html
+    assert 'title="RSS：青雲童心守護行動' in html
+    assert not any(c in html for c in "\ue000\ue001\ue002")
+    web_only = client.get("/zh-hans/gushi/web-only/").content.decode()
+    assert "json+oembed" not in web_only and "embed/" not in web_only

@@ -7,6 +7,7 @@ root negotiation, the sitemap, the admin preview and panel, and the page cache.
 """
 
 import datetime
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,9 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from campaigns.models import NewsPage
 from stories.models import StoryIdentity
 from tongxin.core.blocks import PARAGRAPH_FEATURES
+from tongxin.scripts.markers import wrap_origin
 from tongxin.scripts.models import ConversionRule, ScriptSettings
+from tongxin.scripts.rendition import render_response_for_script
 
 from .factories import (
     EpisodePageFactory,
@@ -272,6 +276,33 @@ class TestPageText:
         for block in blocks:
             assert "头发" not in block
             assert_no_markers(block)
+
+    def test_json_ld_through_the_middleware(self, db):
+        """What a template's JSON-LD gets: text converted, ASCII escapes read, URLs kept."""
+        data = {
+            "@context": "https://schema.org",
+            "@id": "https://tongxin.example/zh-hans/头发/",
+            "headline": wrap_origin("头发干了", "hans"),
+            "url": "/zh-hans/头发/",
+            "image": ["https://tongxin.example/media/头发.jpg"],
+            "author": {"@type": "Organization", "name": "青云县民政局"},
+            "about": "https://example.cn/后来",
+        }
+        escaped = json.dumps(data)  # ensure_ascii: \u5934\u53d1...
+        response = HttpResponse(
+            f'<html><head><script type="application/ld+json">{escaped}</script>'
+            '<script>var s = "头发";</script></head></html>',
+            content_type="text/html; charset=utf-8",
+        )
+        html = render_response_for_script(response, "hant").content.decode()
+        assert_no_markers(html)
+        ld = json.loads(re.search(r"ld\+json\">(.*?)</script>", html).group(1))
+        assert ld == {
+            **data,
+            "headline": "頭髮幹了",
+            "author": {"@type": "Organization", "name": "青雲縣民政局"},
+        }
+        assert 'var s = "头发";' in html  # other scripts are code
 
     def test_markers_never_leak_on_any_page(self, client, site_tree, hans_page, hant_page):
         pages = Page.objects.live().descendant_of(site_tree.home, inclusive=True).specific()

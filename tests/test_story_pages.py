@@ -15,6 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from .factories import HomePageFactory, StoryIndexPageFactory, StoryPageFactory, paragraph
 
@@ -236,3 +239,19 @@ def test_selected_option_is_marked(client, site):
     selected = soup.select_one("select[name=region] option[selected]")
     assert selected["value"] == "青云县"
     assert soup.select_one('a[href="/zh-hant/gushi/"]') is not None  # clear the filter
+
+
+def test_index_query_count_does_not_grow_with_stories(client, site):
+    """One query per kind of thing, whatever the number of stories (identities included:
+    consent is a join, not a query per story). A query string keeps the page cache out."""
+
+    def count():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/zh-hans/gushi/?region=").status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(12):
+        StoryPageFactory(parent=site.index, slug=f"more-{n}", region=f"县{n}")
+    assert count() == few

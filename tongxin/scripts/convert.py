@@ -626,6 +626,77 @@ def _is_ld_json(start_tag: str) -> bool:
     return _attribute_value(start_tag, attrs, "type").strip().lower() == "application/ld+json"
 
 
+# JSON-LD: string literals, and what makes one of them a key.
+_JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_KEY_RE = re.compile(r"\s*:")
+# Values that are addresses, identifiers, codes or dates, never prose (schema.org names).
+JSON_LD_VERBATIM_KEYS = frozenset(
+    {
+        "url",
+        "sameAs",
+        "image",
+        "logo",
+        "contentUrl",
+        "embedUrl",
+        "thumbnailUrl",
+        "mainEntityOfPage",
+        "target",
+        "email",
+        "telephone",
+        "inLanguage",
+        "identifier",
+        "datePublished",
+        "dateModified",
+        "dateCreated",
+        "uploadDate",
+        "startDate",
+        "endDate",
+        "duration",
+        "encodingFormat",
+        "priceCurrency",
+    }
+)
+_URL_VALUE_RE = re.compile(r"(?:https?:|ftp:|mailto:|tel:|data:|/|\./|\.\./|#|\?)", re.I)
+
+
+def _json_key(literal: str) -> str:
+    try:
+        return json.loads(_strip_origin(literal))
+    except ValueError:
+        return literal[1:-1]
+
+
+def _convert_json_ld(body: str, stream: _Stream) -> str:
+    """The text values of a JSON-LD block in the target script; keys, ``@`` keywords, URLs,
+    dates and codes as written (markers removed); the JSON structure untouched."""
+    child = stream.child("json")
+    body = _unescape_json_cjk(body)
+    out: list = []
+    pos = 0
+    key = ""
+    for match in _JSON_STRING_RE.finditer(body):
+        child.feed_verbatim(body[pos : match.start()], out)
+        pos = match.end()
+        literal = match.group()
+        if _JSON_KEY_RE.match(body, pos):
+            child.feed_verbatim(literal, out)
+            key = _json_key(literal)
+            continue
+        inner = literal[1:-1]
+        plain = _KEEP_MARKER_RE.sub("", _strip_origin(inner))
+        if key.startswith("@") or key in JSON_LD_VERBATIM_KEYS or _URL_VALUE_RE.match(plain):
+            kept: list = []
+            child.feed_verbatim(literal, kept)
+            value = "".join(kept)
+            out.append(_KEEP_PAIR_RE.sub(r"\1", value) if "-{" in value else value)
+        else:
+            out.append('"')
+            child.feed(inner, out)
+            out.append('"')
+    child.feed_verbatim(body[pos:], out)
+    return "".join(out)
+
+
 def convert_html(
     html: str,
     *,
@@ -638,7 +709,8 @@ def convert_html(
 
     ``source`` is the origin at the start (templates are simplified); origin markers switch
     it for the runs they enclose, across tags. Text nodes, reader-visible attributes, <title>,
-    <textarea> and JSON-LD are converted; <pre>/<code>/<kbd>/<samp> content, other scripts,
+    <textarea> and JSON-LD text values (not its keys, URLs, dates or codes) are converted;
+    <pre>/<code>/<kbd>/<samp> content, other scripts,
     styles, comments, href/src/class/id... are left as written. Every origin marker is
     removed; so are keep markers in text and converted attributes, and ``-{...}-`` pairs in
     the other attributes. Code and scripts keep theirs: there they are content.
@@ -724,7 +796,7 @@ def convert_html(
         if rawname in ("title", "textarea"):
             stream.child("html").feed(body, out)
         elif rawname == "script" and _is_ld_json(start_tag):
-            out.append(stream.child("json").convert(_unescape_json_cjk(body)))
+            out.append(_convert_json_ld(body, stream))
         else:
             out.append(_strip_origin(body))
         out.append(match.group("end"))

@@ -11,6 +11,7 @@ are simplified; convert_html then turns the whole fragment into the reader's scr
 """
 
 import datetime
+import html as html_lib
 import re
 from dataclasses import dataclass, field
 from itertools import chain
@@ -394,7 +395,8 @@ class EntryBuilder:
     def _first_paragraph_text(self, page):
         for index, block in enumerate(_raw_blocks(getattr(page, "body", None))):
             if block.get("type") == "paragraph":
-                text = strip_tags(self.rich_text.get((page.pk, index), "")).strip()
+                text = html_lib.unescape(strip_tags(self.rich_text.get((page.pk, index), "")))
+                text = " ".join(text.split())
                 if text:
                     return text
         return ""
@@ -414,10 +416,12 @@ class EntryBuilder:
         link = page_url(self.request, page, self.root_path)
         published, updated = page_dates(page)
         credits = _credits(getattr(page, "credits", None)) + _credits(getattr(page, "byline", None))
-        authors = list(dict.fromkeys(chain.from_iterable(c["names"] for c in credits)))
+        names = dict.fromkeys(chain.from_iterable(c["names"] for c in credits))
+        authors = [self.text(name, page) for name in names]
         organizers = self.organizers.get(page.pk, [])
         if not authors:
-            authors = list(dict.fromkeys(organizers))
+            # Organizations are snippets, written in simplified characters.
+            authors = [self.text(name, page, source="hans") for name in dict.fromkeys(organizers)]
 
         head, tail = [], []
         video = number = source = None
@@ -495,7 +499,7 @@ class EntryBuilder:
             content_html=content_html,
             published=published,
             updated=updated,
-            authors=[self.text(name, page) for name in authors],
+            authors=authors,
             credits=credits,
             tags=[self.text(tag, page) for tag in (page.tags or []) if str(tag).strip()],
             image=self._lead_image(page),

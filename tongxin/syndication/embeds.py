@@ -9,6 +9,7 @@ like every page (request.tongxin_page carries the page's own conversion rules).
 
 from functools import wraps
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
@@ -54,8 +55,6 @@ def partner_framing(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        from csp.decorators import csp_replace
-
         framed = csp_replace({"frame-ancestors": frame_ancestors()})(xframe_options_exempt(view))
         return framed(request, *args, **kwargs)
 

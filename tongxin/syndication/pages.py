@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -28,7 +29,7 @@ from stories.models import StoryIndexPage, StoryPage
 from tongxin.home.models import HomePage
 from tongxin.scripts.rendition import script_for_language
 
-from .cache import content_version, resolution_key
+from .cache import cache_seconds, content_version, resolution_key
 
 # Pages with feeds and list embeds, and the page types that appear in them.
 LIST_MODELS = (HomePage, CampaignPage, SeriesPage, StoryIndexPage, NewsIndexPage)
@@ -113,7 +114,7 @@ def resolve(request, path, version=None):
     page itself is returned only when it had to be looked up."""
     version = content_version() if version is None else version
     key = resolution_key(version, request.get_host(), path)
-    cached = _cache().get(key)
+    cached = cache.get(key)
     if cached == NOT_FOUND:
         raise Http404("no public page at this path")
     if cached is not None:
@@ -121,10 +122,10 @@ def resolve(request, path, version=None):
     site = Site.find_for_request(request)
     page = find_public_page(site, path)
     if page is None:
-        _cache().set(key, NOT_FOUND, 300)
+        cache.set(key, NOT_FOUND, 300)
         raise Http404("no public page at this path")
     ref = PageRef(page.pk, site_root_path(site), shape_of(page))
-    _cache().set(key, ref, None)
+    cache.set(key, ref, cache_seconds())
     return page, ref
 
 
@@ -133,12 +134,6 @@ def load_page(ref):
     if page is None:
         raise Http404("no public page at this path")
     return page
-
-
-def _cache():
-    from django.core.cache import cache
-
-    return cache
 
 
 def partner_cleared(page):
