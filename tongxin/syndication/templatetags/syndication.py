@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from tongxin.scripts.markers import wrap_origin
 from tongxin.syndication.embeds import iframe_html
@@ -76,8 +75,8 @@ def feed_links(context, page=None):
             _title(page),
         )
     )
-    # Every piece comes from format_html / format_html_join: escaped already.
-    return mark_safe("\n".join(str(link) for link in links))
+    # Each piece is already a SafeString from format_html, so "{}" adds no second escaping.
+    return format_html_join("\n", "{}", ((link,) for link in links))
 
 
 @register.inclusion_tag("syndication/embed_code.html", takes_context=True)
