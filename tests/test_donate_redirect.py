@@ -179,6 +179,17 @@ def test_closed_fund_page_in_the_readers_script(client, fund):
     assert "公開募捐備案編號" in html
 
 
+def test_script_switcher_on_the_closed_fund_page_stays_on_it(client, fund):
+    Fund.objects.filter(pk=fund.pk).update(status="closed")
+    html = click(client).content.decode()
+    switch = re.search(r'href="(/switch/zh-hant/\?next=[^"]+)"', html).group(1)
+    response = client.get(switch.replace("&amp;", "&"))
+    assert response.status_code == 302
+    assert response["Location"] == "/donate/tongxin-fund/"
+    assert response.cookies["tongxin_script"].value == "zh-hant"
+    assert "本次募捐已結束" in client.get(response["Location"]).content.decode()
+
+
 # --- counting --------------------------------------------------------------------------------
 
 

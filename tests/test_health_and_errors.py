@@ -78,6 +78,18 @@ UNKNOWN_URLS = [
     "/zh-hans/..%2F..%2Fetc%2Fpasswd/",
     "/static/nope.css",
     "/media/nope.jpg",
+    "/donate/",
+    "/donate/nope/",
+    "/donate/%E5%9F%BA%E9%87%91/",
+    "/switch/",
+    "/switch/zh-xx/",
+    "/zh-hans/qingyun/feed/",
+    "/zh-hans/qingyun/feed/xml/",
+    "/zh-hans/qingyun/series/ep-1/feed/rss/",
+    "/zh-hans/qingyun/embed/nope/",
+    "/zh-hans/xinwen/launch/embed/extra/",
+    "/sitemap.xml?p=999",
+    "/zh-hans/search/nope/",
 ]
 
 

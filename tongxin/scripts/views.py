@@ -7,11 +7,17 @@ from .prefix import CANONICAL_PREFIX
 
 
 def swap_prefix(path, language):
-    """The same path under the other script's prefix; unprefixed paths get one."""
+    """The same path under the other script's prefix.
+
+    `/` becomes that script's home. Any other path without a prefix (`/donate/<key>/`) is
+    kept: such routes render in the script of the cookie just set, and a page path without
+    a prefix is sent on to the prefixed one by the same cookie."""
     first, _, rest = path.lstrip("/").partition("/")
     if CANONICAL_PREFIX.get(first.lower()):
         return f"/{language}/{rest}"
-    return f"/{language}/"
+    if path == "/" or not first:
+        return f"/{language}/"
+    return path
 
 
 @never_cache

@@ -104,8 +104,12 @@ def script_switcher(context, page=None):
     current = split_language(path)[0] or translation.get_language() or DEFAULT_LANGUAGE
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     links = []
+    prefixed = split_language(path)[0] is not None
     for language, lang, label in RENDITIONS:
-        target = rendition_path(path, language) + (f"?{query}" if query else "")
+        # Routes outside the renditions (/donate/<key>/) keep their path: they render in
+        # the script of the cookie the switch view sets.
+        target = rendition_path(path, language) if prefixed else path
+        target += f"?{query}" if query else ""
         # Through the switch view, which remembers the choice in a cookie for `/`.
         href = reverse("switch_script", args=(language,)) + "?" + urlencode({"next": target})
         links.append({"lang": lang, "label": label, "href": href, "current": language == current})
