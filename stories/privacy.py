@@ -26,8 +26,9 @@ What counts as a leak (contract: contracts/content-format.md, `story` → Privac
   start with 2–9 as real ones do, to keep record numbers out.
 * ``street_address`` — a road-like word (路/街/道/巷/弄/胡同/大道/里) directly followed by a
   house number and 号 (人民路18号, 解放大道 1024 號, 幸福巷七号), or a building plus unit
-  (3栋2单元, 5号楼1单元). Rural “X村 3 组 5 号” is not matched: 组/村 + number + 号 reads the
-  same as a date or a team number (第一组 3 号选手) too often.
+  (3栋2单元, 5号楼1单元), or a village, its group and a house (幸福村5组12号). A group and a
+  number without the village word in front are not matched: they read the same as a team and
+  a player number (第一组 3 号选手) too often.
 * ``school_class`` — a grade together with a class: 五(2)班, 初二3班, 三年级（1）班,
   三年二班. A class or a grade alone is not specific enough to report.
 
@@ -270,7 +271,14 @@ _ROAD = (
     r"|(?<=[\u4e00-\u9fff0-9 \t])弄)"
 )
 _STREET_RE = re.compile(
-    rf"(?=[大胡巷路街道里弄]){_ROAD}[ \t]*{_NUM}[ \t]*(?:[-之][ \t]*{_NUM}[ \t]*)?[号號](?![线線])",
+    # 甲/乙 before the number: Beijing's 朝阳北路甲3号.
+    rf"(?=[大胡巷路街道里弄]){_ROAD}[ \t]*(?:[甲乙丙丁][ \t]*)?{_NUM}[ \t]*"
+    rf"(?:[-之][ \t]*{_NUM}[ \t]*)?[号號](?![线線])",
+)
+# Rural addresses: a village, its group (村民小组) and the house, 幸福村5组12号. The village
+# word in front is what tells it from a team and a player number (第一组3号选手).
+_VILLAGE_RE = re.compile(
+    rf"(?<=[\u4e00-\u9fff])(?:村|屯)[ \t]*{_NUM}[ \t]*(?:组|組|社|队|隊)[ \t]*{_NUM}[ \t]*[号號]"
 )
 _BUILDING_RE = re.compile(
     rf"(?=[0-9零〇一二三四五六七八九十百千两兩])(?<![0-9])"
@@ -401,7 +409,7 @@ def _pattern_hits(prep: _Prepared) -> list[tuple[int, int, str, str]]:
         raw = visible[m.start() : m.end()]
         hits.append((m.start(), m.end(), "landline", _mask(raw, len(area), 2, _is_digit)))
 
-    for pattern in (_STREET_RE, _BUILDING_RE):
+    for pattern in (_STREET_RE, _BUILDING_RE, _VILLAGE_RE):
         for m in pattern.finditer(text):
             start = _expand_left(visible, m.start())
             # Numerals inside a road name (三马路) stay; house, lane and unit numbers do not.
@@ -504,10 +512,65 @@ _ADDRESS_PART_RE = re.compile(
 _SUB_COUNTY_RE = re.compile(r"(?:街道|镇|乡|社区|小区|新村|村|大道|大街|胡同|路|街|巷|弄)$")
 
 
+# Places at county level and above, which the public region may name anyway.
+_COUNTY_OR_ABOVE_RE = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|区|县|旗)$")
+# A place name has two characters or more before its suffix (东乡县 is not 东乡 + 县).
+_SCHOOL_PLACE_RE = re.compile(
+    r".{2,}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|区|县|旗|街道|镇|乡|社区|新村|村|$)"
+)
+# What is left of a school's name without its places is identifying only when it is more
+# than the kind of school: every county has a 中心小学, only one has a 第一小学.
+_GENERIC_SCHOOLS = frozenset(
+    [
+        "小学",
+        "中学",
+        "初中",
+        "高中",
+        "初级中学",
+        "高级中学",
+        "完全中学",
+        "幼儿园",
+        "学校",
+        "中心小学",
+        "中心学校",
+        "完全小学",
+        "中心幼儿园",
+        "九年一贯制学校",
+        "十二年一贯制学校",
+        "特殊教育学校",
+        "希望小学",
+        "民族小学",
+        "民族中学",
+        "寄宿制学校",
+        "教学点",
+    ]
+)
+
+
+def _school_without_places(school: str) -> list[str]:
+    """The school's name without the places in front: 青云县石桥镇第二小学 → 石桥镇第二小学
+    and 第二小学. The public region names the county, so 第二小学 in the text together with
+    it points to the school as surely as the full name."""
+    simplified = _to_simplified(_IGNORABLE_RE.sub("", school))
+    parts = [m.group() for m in _SCHOOL_PLACE_RE.finditer(simplified)]
+    rest = parts
+    while rest and _COUNTY_OR_ABOVE_RE.search(rest[0]):
+        rest = rest[1:]
+    below_county = "".join(rest)
+    while rest and _SUB_COUNTY_RE.search(rest[0]):
+        rest = rest[1:]
+    return [
+        part
+        for part in dict.fromkeys((below_county, "".join(rest)))
+        if len(part) >= 4 and part not in _GENERIC_SCHOOLS and part != simplified
+    ]
+
+
 def collect_private_values(private: Mapping[str, object]) -> list[str]:
     """The strings to look for, from a private record shaped like the exchange format.
 
-    `real_name`, `school`, `address` as given; each guardian, and each name in a guardian
+    `real_name`, `school`, `address` as given; the school without the places in front of
+    its name (第二小学 of 青云县第二小学); each guardian, and each name in a guardian
     entry such as “王大山（爷爷）” without the kinship word; each line of `notes`; and the
     sub-county parts of the address (镇, 乡, 街道, 村, 社区, 小区, roads), which must not appear
     even when the full address does not.
@@ -519,7 +582,11 @@ def collect_private_values(private: Mapping[str, object]) -> list[str]:
             values.append(value.strip())
 
     add(private.get("real_name"))
-    add(private.get("school"))
+    school = private.get("school")
+    add(school)
+    if isinstance(school, str):
+        for part in _school_without_places(school):
+            add(part)
     guardians = private.get("guardians") or []
     if isinstance(guardians, str):
         guardians = [guardians]

@@ -468,6 +468,48 @@ def test_a_village_from_the_private_address_is_a_leak():
     assert kinds("她在盘龙区长大", private) == []
 
 
+@pytest.mark.parametrize(
+    "school, text",
+    [
+        ("青云县第一小学", "她在第一小学读四年级"),
+        ("青雲縣第一小學", "她在第一小学读四年级"),
+        ("北京市海淀区中关村第三小学", "每天走到第三小學"),
+        ("甘肃省临夏州东乡县红旗乡中心小学", "在红旗乡中心小学上学"),
+    ],
+)
+def test_the_school_without_its_places_is_a_leak(school, text):
+    """The county is public (the story's region), so 第一小学 names the school."""
+    assert kinds(text, collect_private_values({"school": school})) == ["private_value"]
+
+
+@pytest.mark.parametrize(
+    "school, text",
+    [
+        ("青云县城关镇中心小学", "她在中心小学读书"),  # every township has one
+        ("青云县第一小学", "小学老师常来家访"),
+        ("青云县石桥镇幸福村小学", "她在村小学读书"),
+    ],
+)
+def test_a_school_kind_alone_is_not_a_leak(school, text):
+    assert kinds(text, collect_private_values({"school": school})) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["家住石桥镇幸福村5组12号", "幸福屯2社8號", "住在李家村 三组 十二号"]
+)
+def test_a_rural_house_number_is_an_address(text):
+    assert kinds(text) == ["street_address"]
+
+
+@pytest.mark.parametrize("text", ["第一组3号选手", "第3组5号", "村里3组人家"])
+def test_group_numbers_without_a_village_are_not_addresses(text):
+    assert kinds(text) == []
+
+
+def test_a_house_number_with_jia_is_an_address():
+    assert kinds("住在朝阳北路甲3号") == ["street_address"]
+
+
 # --- speed -----------------------------------------------------------------------------------
 
 
