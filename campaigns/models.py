@@ -7,13 +7,15 @@ from urllib.parse import urlencode, urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from tongxin.core.blocks import CreditBlock, FigureBlock, ProgrammeItemBlock
@@ -371,9 +373,37 @@ def body_field():
     return StreamField(BodyBlock(), verbose_name="正文", blank=True, use_json_field=True)
 
 
-def listing(queryset):
-    """Public listing querysets: live, public, specific, without heavy StreamField columns."""
-    return queryset.live().public().specific().defer_streamfields()
+def public_pages(queryset):
+    """`queryset.public()` in the same SQL query: pages with no view restriction on themselves
+    or an ancestor.
+
+    Wagtail's `public()` first reads every view restriction (one query per call: four on the
+    home page) to build its filter; here the database checks it in a NOT EXISTS subquery. A
+    restriction covers a page when the restricted page's tree path is a prefix of its own.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return queryset.exclude(Exists(restricted))
+
+
+def listing(queryset, bodies=False):
+    """Public listing querysets: live, public, specific, without heavy StreamField columns.
+
+    Querysets of one page type with no subtypes (every listing here) already yield specific
+    pages: Wagtail's `.specific()` would spend a query finding that out. `bodies=True` keeps
+    `body` for lists shown as cards: `{% lead_images %}` takes each card's image from it
+    instead of reading the bodies again, one query per page type.
+    """
+    queryset = public_pages(queryset.live())
+    model = queryset.model
+    if model is Page or any(not sub._meta.abstract for sub in model.__subclasses__()):
+        queryset = queryset.specific()
+        bodies = False
+    if not bodies:
+        return queryset.defer_streamfields()
+    deferred = [name for name in model.get_streamfield_names() if name != "body"]
+    return queryset.defer(*deferred) if deferred else queryset
 
 
 class CampaignPage(TongxinPage):
@@ -421,13 +451,13 @@ class CampaignPage(TongxinPage):
 
         context = super().get_context(request, *args, **kwargs)
         descendants = Page.objects.descendant_of(self)
-        context["series_list"] = listing(SeriesPage.objects.child_of(self))
-        context["events"] = listing(FundLaunchEventPage.objects.child_of(self))
+        context["series_list"] = listing(SeriesPage.objects.child_of(self), bodies=True)
+        context["events"] = listing(FundLaunchEventPage.objects.child_of(self), bodies=True)
         context["news_list"] = listing(
-            NewsPage.objects.descendant_of(self).order_by("-first_published_at")
+            NewsPage.objects.descendant_of(self).order_by("-first_published_at"), bodies=True
         )[:10]
         context["stories"] = (
-            listing(StoryPage.objects.filter(pk__in=descendants.values("pk")))
+            listing(StoryPage.objects.filter(pk__in=descendants.values("pk")), bodies=True)
             .consented("web")
             .order_by("-first_published_at")[:12]
         )
@@ -532,13 +562,14 @@ class EpisodePage(TongxinPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        series = SeriesPage.objects.get(pk=self.get_parent().pk) if self.depth > 1 else None
+        # Routing found the series on its way here and left it as the cached parent: no query.
+        series = self.get_parent().specific if self.depth > 1 else None
+        if series is not None and not isinstance(series, SeriesPage):
+            series = None
         siblings = []
         if series is not None:
             siblings = list(
-                EpisodePage.objects.child_of(series)
-                .live()
-                .public()
+                public_pages(EpisodePage.objects.child_of(series).live())
                 .order_by("number", "path")
                 .only("id", "title", "number", "script", "url_path", "path", "depth")
             )
@@ -650,7 +681,7 @@ class NewsIndexPage(TongxinPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = listing(NewsPage.objects.child_of(self)).order_by(
+        context["items"] = listing(NewsPage.objects.child_of(self), bodies=True).order_by(
             "-date", "-first_published_at"
         )[:50]
         return context

@@ -118,7 +118,7 @@ class StoryIndexPage(TongxinPage):
         stories. Unknown values simply match nothing.
         """
         context = super().get_context(request, *args, **kwargs)
-        stories = listing(StoryPage.objects.child_of(self)).consented("web")
+        stories = listing(StoryPage.objects.child_of(self), bodies=True).consented("web")
         region = filter_key(request.GET.get("region", ""))
         circumstance = filter_key(request.GET.get("circumstance", ""))
         stories = list(stories.order_by("-date", "-first_published_at")[:200])

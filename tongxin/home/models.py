@@ -40,23 +40,34 @@ class HomePage(TongxinPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        campaigns = listing(CampaignPage.objects.child_of(self))
+        campaigns = list(
+            listing(CampaignPage.objects.child_of(self), bodies=True).order_by(
+                "-first_published_at"
+            )[:6]
+        )
+        # The featured campaign is usually one of the latest six: no query of its own then.
         featured = None
         if self.featured_campaign_id:
-            featured = campaigns.filter(pk=self.featured_campaign_id).first()
-        if featured is None:
-            featured = campaigns.order_by("-first_published_at").first()
+            featured = next((c for c in campaigns if c.pk == self.featured_campaign_id), None)
+            if featured is None:
+                featured = (
+                    listing(CampaignPage.objects.child_of(self))
+                    .filter(pk=self.featured_campaign_id)
+                    .first()
+                )
+        if featured is None and campaigns:
+            featured = campaigns[0]
         context["featured_campaign"] = featured
-        context["campaigns"] = campaigns.order_by("-first_published_at")[:6]
-        context["latest_episodes"] = listing(EpisodePage.objects.descendant_of(self)).order_by(
-            "-first_published_at"
-        )[:6]
+        context["campaigns"] = campaigns
+        context["latest_episodes"] = listing(
+            EpisodePage.objects.descendant_of(self), bodies=True
+        ).order_by("-first_published_at")[:6]
         context["latest_stories"] = (
-            listing(StoryPage.objects.descendant_of(self))
+            listing(StoryPage.objects.descendant_of(self), bodies=True)
             .consented("web")
             .order_by("-first_published_at")[:6]
         )
-        context["latest_news"] = listing(NewsPage.objects.descendant_of(self)).order_by(
-            "-date", "-first_published_at"
-        )[:6]
+        context["latest_news"] = listing(
+            NewsPage.objects.descendant_of(self), bodies=True
+        ).order_by("-date", "-first_published_at")[:6]
         return context

@@ -240,11 +240,13 @@ def _first_image_id(stream_value):
 def lead_images(*listings):
     """`{% lead_images items more_items as leads %}`: {page pk: its first body image}.
 
-    Listing querysets defer StreamFields, so reading `item.body` per card would cost a query
-    per card. Here: one query per page type for the raw bodies, one for the images and one for
-    their card renditions, whatever the number of cards.
+    Card listings load `body` with the page (`listing(..., bodies=True)`), and the image id is
+    read from its raw data. Where a listing deferred it, reading `item.body` per card would
+    cost a query per card: those bodies are read in one query per page type. Then one query
+    for the images and one for their card renditions, whatever the number of cards.
     """
     pks_by_model = defaultdict(set)
+    image_of_page = {}
     for listing in listings:
         for item in listing or []:
             model = type(item)
@@ -252,8 +254,12 @@ def lead_images(*listings):
                 model._meta.get_field("body")
             except FieldDoesNotExist:
                 continue
-            pks_by_model[model].add(item.pk)
-    image_of_page = {}
+            if "body" in item.get_deferred_fields():
+                pks_by_model[model].add(item.pk)
+                continue
+            image_id = _first_image_id(item.body)
+            if image_id:
+                image_of_page[item.pk] = image_id
     for model, pks in pks_by_model.items():
         for pk, body in model.objects.filter(pk__in=pks).values_list("pk", "body"):
             image_id = _first_image_id(body)

@@ -3,7 +3,8 @@
 - `{% feed_links page %}` in <head>: RSS, Atom and JSON Feed <link rel="alternate"> for pages
   that have feeds (home, campaign, series, story index, news index), and the oEmbed discovery
   link for every page partners may embed. Nothing for previews, private pages or stories
-  without partner consent. One query (view restrictions), two for a story (its consent).
+  without partner consent. One query (view restrictions), two for a story (its consent);
+  `embed_code` reuses the answer.
 - `{% embed_code page %}` in a page body: a <details> with the <iframe> code in a readonly
   <textarea>, for pages partners may embed; nothing otherwise.
 
@@ -31,12 +32,23 @@ FEED_TYPES = (
 
 def _public_url(context, page):
     """The page's absolute URL in the script being read, or None when partners get nothing
-    of it (no request, a preview, a draft, a view restriction, a story without consent)."""
+    of it (no request, a preview, a draft, a view restriction, a story without consent).
+
+    Kept on the request per page: `feed_links` and `embed_code` both ask, and each answer
+    costs two queries (the page's ancestors, their view restrictions).
+    """
     request = context.get("request")
     if request is None or page is None or not getattr(page, "pk", None):
         return None
     if getattr(request, "is_preview", False) or not page.live or not shape_of(page):
         return None
+    known = request.__dict__.setdefault("_tongxin_public_urls", {})
+    if page.pk not in known:
+        known[page.pk] = _find_public_url(request, page)
+    return known[page.pk]
+
+
+def _find_public_url(request, page):
     if page.get_view_restrictions().exists() or not partner_cleared(page):
         return None
     url = page.get_url(request=request)
