@@ -7,8 +7,8 @@ from urllib.parse import urlencode, urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce, Length, Substr
 from django.urls import reverse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -406,6 +406,19 @@ def listing(queryset, bodies=False):
     return queryset.defer(*deferred) if deferred else queryset
 
 
+def newest_first(queryset):
+    """Newest first by the date readers see on the page and its card (`display_date`): the
+    page's own `date`, or the moment it was first published when it has none.
+
+    Not `order_by("-date", "-first_published_at")`: undated pages would come last on SQLite
+    and first on PostgreSQL (NULLs sort differently). Nor `-first_published_at` alone: a news
+    item imported today about an event in March would come before one from May.
+    """
+    return queryset.annotate(listing_date=Coalesce("date", "first_published_at")).order_by(
+        F("listing_date").desc(nulls_last=True), "-pk"
+    )
+
+
 class CampaignPage(TongxinPage):
     slogan = models.CharField("口号", max_length=200, blank=True)
     figures = figures_field()
@@ -453,14 +466,14 @@ class CampaignPage(TongxinPage):
         descendants = Page.objects.descendant_of(self)
         context["series_list"] = listing(SeriesPage.objects.child_of(self), bodies=True)
         context["events"] = listing(FundLaunchEventPage.objects.child_of(self), bodies=True)
-        context["news_list"] = listing(
-            NewsPage.objects.descendant_of(self).order_by("-first_published_at"), bodies=True
+        context["news_list"] = newest_first(
+            listing(NewsPage.objects.descendant_of(self), bodies=True)
         )[:10]
-        context["stories"] = (
-            listing(StoryPage.objects.filter(pk__in=descendants.values("pk")), bodies=True)
-            .consented("web")
-            .order_by("-first_published_at")[:12]
-        )
+        context["stories"] = newest_first(
+            listing(
+                StoryPage.objects.filter(pk__in=descendants.values("pk")), bodies=True
+            ).consented("web")
+        )[:12]
         context["organizer_list"] = self.organizers.select_related("organization")
         context["fund_list"] = self.funds.select_related("organization", "custodian")
         return context
@@ -681,9 +694,7 @@ class NewsIndexPage(TongxinPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = listing(NewsPage.objects.child_of(self), bodies=True).order_by(
-            "-date", "-first_published_at"
-        )[:50]
+        context["items"] = newest_first(listing(NewsPage.objects.child_of(self), bodies=True))[:50]
         return context
 
 

@@ -24,7 +24,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from campaigns.models import body_field, listing
+from campaigns.models import body_field, listing, newest_first
 from tongxin.core.fields import StringListField
 from tongxin.core.models import TongxinPage
 
@@ -121,7 +121,7 @@ class StoryIndexPage(TongxinPage):
         stories = listing(StoryPage.objects.child_of(self), bodies=True).consented("web")
         region = filter_key(request.GET.get("region", ""))
         circumstance = filter_key(request.GET.get("circumstance", ""))
-        stories = list(stories.order_by("-date", "-first_published_at")[:200])
+        stories = list(newest_first(stories)[:200])
         # key -> (label as written in the first story that has it, that story). The label
         # is marked with that story's script so the converter renders it for the reader.
         regions, circumstances = {}, {}

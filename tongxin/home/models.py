@@ -2,7 +2,14 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from campaigns.models import CampaignPage, EpisodePage, NewsPage, body_field, listing
+from campaigns.models import (
+    CampaignPage,
+    EpisodePage,
+    NewsPage,
+    body_field,
+    listing,
+    newest_first,
+)
 from stories.models import StoryPage
 from tongxin.core.models import TongxinPage
 
@@ -59,15 +66,13 @@ class HomePage(TongxinPage):
             featured = campaigns[0]
         context["featured_campaign"] = featured
         context["campaigns"] = campaigns
-        context["latest_episodes"] = listing(
-            EpisodePage.objects.descendant_of(self), bodies=True
-        ).order_by("-first_published_at")[:6]
-        context["latest_stories"] = (
-            listing(StoryPage.objects.descendant_of(self), bodies=True)
-            .consented("web")
-            .order_by("-first_published_at")[:6]
-        )
-        context["latest_news"] = listing(
-            NewsPage.objects.descendant_of(self), bodies=True
-        ).order_by("-date", "-first_published_at")[:6]
+        context["latest_episodes"] = newest_first(
+            listing(EpisodePage.objects.descendant_of(self), bodies=True)
+        )[:6]
+        context["latest_stories"] = newest_first(
+            listing(StoryPage.objects.descendant_of(self), bodies=True).consented("web")
+        )[:6]
+        context["latest_news"] = newest_first(
+            listing(NewsPage.objects.descendant_of(self), bodies=True)
+        )[:6]
         return context
