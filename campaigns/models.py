@@ -406,6 +406,23 @@ def listing(queryset, bodies=False):
     return queryset.defer(*deferred) if deferred else queryset
 
 
+# Home pages are children of the tree root (HomePage.parent_page_types).
+SITE_HOME_DEPTH = 2
+
+
+def index_members(index, model):
+    """The pages of `model` an index page lists.
+
+    A site-wide index, directly under the home page, lists every one on the site, wherever
+    it sits: a reader of 儿童故事 expects the campaigns' own stories there too. An index
+    under a campaign lists its own pages only.
+    """
+    parent_depth = index.depth - 1
+    if parent_depth == SITE_HOME_DEPTH:
+        return model.objects.filter(path__startswith=index.path[: parent_depth * Page.steplen])
+    return model.objects.child_of(index)
+
+
 def newest_first(queryset):
     """Newest first by the date readers see on the page and its card (`display_date`): the
     page's own `date`, or the moment it was first published when it has none.
@@ -694,7 +711,8 @@ class NewsIndexPage(TongxinPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = newest_first(listing(NewsPage.objects.child_of(self), bodies=True))[:50]
+        news = listing(index_members(self, NewsPage), bodies=True)
+        context["items"] = newest_first(news)[:50]
         return context
 
 

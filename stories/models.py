@@ -24,7 +24,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from campaigns.models import body_field, listing, newest_first
+from campaigns.models import body_field, index_members, listing, newest_first
 from tongxin.core.fields import StringListField
 from tongxin.core.models import TongxinPage
 
@@ -118,7 +118,7 @@ class StoryIndexPage(TongxinPage):
         stories. Unknown values simply match nothing.
         """
         context = super().get_context(request, *args, **kwargs)
-        stories = listing(StoryPage.objects.child_of(self), bodies=True).consented("web")
+        stories = listing(index_members(self, StoryPage), bodies=True).consented("web")
         region = filter_key(request.GET.get("region", ""))
         circumstance = filter_key(request.GET.get("circumstance", ""))
         stories = list(newest_first(stories)[:200])

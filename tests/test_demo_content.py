@@ -111,7 +111,7 @@ def test_the_demo_holds_one_campaign_with_a_five_episode_series(demo):
 
 @pytest.mark.django_db
 def test_every_demo_page_answers_in_both_scripts(demo, rendered):
-    assert len(demo.urls) == 2 * 17
+    assert len(demo.urls) == 2 * 19
     for language, page, url in demo.urls:
         assert url.startswith(f"/{language}/"), (page, url)
         status, html = rendered[url]

@@ -826,11 +826,17 @@ def test_news_page_without_source_link_or_credits_shows_the_name_only(client, tr
 def test_news_index_lists_news_newest_first(client, tree, language):
     soup = get(client, language, "xinwen/")
     hrefs = [a["href"] for a in soup.select("main .card-title a")]
-    assert hrefs == [
+    assert [href for href in hrefs if href.startswith(f"/{language}/xinwen/")] == [
         f"/{language}/xinwen/zuixin/",  # no date: first published yesterday
         f"/{language}/xinwen/weixinyuan/",  # 2026-05-29
         f"/{language}/xinwen/lunxun/",  # 2026-03-02
     ]
+    # The site-wide index also lists the campaign's own news; the campaign's index does not
+    # list the site-wide news.
+    campaign_news = [f"/{language}/qingyun/news/newer/", f"/{language}/qingyun/news/older/"]
+    assert set(campaign_news) <= set(hrefs)
+    campaign_index = get(client, language, "qingyun/news/")
+    assert [a["href"] for a in campaign_index.select("main .card-title a")] == campaign_news
     dates = [t["datetime"] for t in soup.select("main .card-meta time")]
     assert dates == sorted(dates, reverse=True)
     assert "draft" not in soup.decode().split("<main", 1)[1]
@@ -992,3 +998,25 @@ def test_body_images_have_alt_text_in_the_readers_script(client, tree):
     for language, alt in (("zh-hans", "插画：山坡上的房子"), ("zh-hant", "插畫：山坡上的房子")):
         soup = get(client, language, "xinwen/weixinyuan/")
         assert [img["alt"] for img in soup.select("main .body img")] == [alt]
+
+
+# --------------------------------------------------------------------------- site-wide indexes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", SCRIPTS)
+def test_site_wide_story_index_lists_the_campaigns_stories_too(client, tree, language):
+    hrefs = [a["href"] for a in get(client, language, "gushi/").select("main .card-title a")]
+    assert f"/{language}/qingyun/stories/aduo/" in hrefs
+    assert f"/{language}/gushi/xiaoyu/" in hrefs
+    assert f"/{language}/gushi/no-consent/" not in hrefs
+    own = get(client, language, "qingyun/stories/").select("main .card-title a")
+    assert [a["href"] for a in own] == [f"/{language}/qingyun/stories/aduo/"]
+
+
+@pytest.mark.django_db
+def test_site_wide_feeds_carry_the_campaigns_items_too(client, tree):
+    stories = client.get("/zh-hans/gushi/feed/json/").json()["items"]
+    assert "http://testserver/zh-hans/qingyun/stories/aduo/" in [i["url"] for i in stories]
+    news = client.get("/zh-hans/xinwen/feed/json/").json()["items"]
+    assert "http://testserver/zh-hans/qingyun/news/older/" in [i["url"] for i in news]

@@ -24,6 +24,7 @@ from campaigns.models import (
     NewsIndexPage,
     NewsPage,
     SeriesPage,
+    index_members,
 )
 from stories.models import StoryIndexPage, StoryPage
 from tongxin.home.models import HomePage
@@ -186,9 +187,9 @@ def entry_ids(page, limit):
         )
         return ids[::-1]
     if isinstance(page, StoryIndexPage):
-        queryset = StoryPage.objects.child_of(page).filter(pk__in=_partner_stories())
+        queryset = index_members(page, StoryPage).filter(pk__in=_partner_stories())
     elif isinstance(page, NewsIndexPage):
-        queryset = NewsPage.objects.child_of(page)
+        queryset = index_members(page, NewsPage)
     else:
         story_type = ContentType.objects.get_for_model(StoryPage)
         queryset = (
