@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
+from tongxin.syndication.conditional import without_cookies
+
 from .models import DonationClick, Fund, donation_url_error
 
 
@@ -42,6 +44,7 @@ class WithoutScriptPrefixes:
 
 
 @never_cache
+@without_cookies
 def donate(request, key):
     """Counted click-through to the fund's approved donation URL, and nowhere else.
 

@@ -269,3 +269,14 @@ def test_session_is_not_started_by_a_click(client, fund):
     click(client)
     click(client)
     assert Session.objects.count() == 0
+
+
+def test_no_cookie_is_set_or_cleared_whatever_the_request_carries(client, fund):
+    """Not even the middlewares' own: a fresh csrftoken for a malformed one, or the deletion
+    of a dead session cookie."""
+    stale = "csrftoken=short; sessionid=gone-session-key"
+    FundFactory(key="ended", status="closed")
+    for key, status in (("tongxin-fund", 302), ("ended", 410), ("unknown", 404)):
+        response = click(client, key=key, HTTP_COOKIE=stale)
+        assert response.status_code == status
+        assert not response.cookies

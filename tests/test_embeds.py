@@ -240,3 +240,15 @@ def test_no_iframe_code_for_content_partners_may_not_embed(tree):
     for story in (tree.web_only, tree.expired, tree.no_identity):
         assert render_embed_code(StoryPage.objects.get(pk=story.pk), "zh-hans").strip() == ""
     assert render_embed_code(None, "zh-hans").strip() == ""
+
+
+@pytest.mark.django_db
+def test_no_cookie_is_set_or_cleared_whatever_the_request_carries(client, tree):
+    """A malformed csrftoken or a dead sessionid must not earn a Set-Cookie on a widget
+    answer that shared caches may store (`Cache-Control: public`)."""
+    stale = "csrftoken=short; sessionid=gone-session-key"
+    for path, status in (("/qingyun/", 200), ("/gushi/xiaoyu/", 200), ("/nowhere/", 404)):
+        response = client.get(f"/zh-hans{path}embed/", HTTP_COOKIE=stale)
+        assert response.status_code == status
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")

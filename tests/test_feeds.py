@@ -556,3 +556,26 @@ def test_pages_carry_the_discovery_links_and_the_embed_code(client, tree):
     assert not any(c in html for c in "\ue000\ue001\ue002")
     web_only = client.get("/zh-hans/gushi/web-only/").content.decode()
     assert "json+oembed" not in web_only and "embed/" not in web_only
+
+
+# --------------------------------------------------------------------------- cookies
+
+# What a reader's browser may still carry from our site: a csrftoken of the wrong shape and
+# a sessionid whose session is gone. On a page the middlewares answer with Set-Cookie.
+STALE_COOKIES = "csrftoken=short; sessionid=gone-session-key"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["rss", "atom", "json"])
+def test_no_cookie_is_set_or_cleared_whatever_the_request_carries(client, tree, kind):
+    """Feeds are `Cache-Control: public`: a shared cache replaying a Set-Cookie would hand
+    every reader the same CSRF token, or clear editors' sessions."""
+    url = feed_url("zh-hant", "/qingyun/", kind)
+    for response in (
+        client.get(url, HTTP_COOKIE=STALE_COOKIES),
+        client.get(url, {"limit": "abc"}, HTTP_COOKIE=STALE_COOKIES),
+    ):
+        assert response.status_code in (200, 400)
+        assert "Set-Cookie" not in str(response.serialize_headers(), "latin-1")
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")

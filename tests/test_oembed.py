@@ -189,3 +189,17 @@ def test_discovery_link_leads_to_a_working_answer(client, tree):
     data = answer(client.get(html_lib.unescape(href).removeprefix("http://testserver")))
     assert "/zh-hant/gushi/xiaoyu/embed/" in data["html"]
     assert "application/rss+xml" not in html  # a story has no feed of its own
+
+
+@pytest.mark.django_db
+def test_no_cookie_is_set_or_cleared_whatever_the_request_carries(client, tree):
+    stale = "csrftoken=short; sessionid=gone-session-key"
+    for url, status in (
+        ("http://testserver/zh-hans/qingyun/", 200),
+        ("http://testserver/zh-hans/nowhere/", 404),
+        ("not a url", 400),
+    ):
+        response = client.get("/oembed/", {"url": url}, HTTP_COOKIE=stale)
+        assert response.status_code == status
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 from campaigns.models import EpisodePage, SeriesPage
 from tongxin.core.templatetags.tongxin_tags import lead_images
 
-from .conditional import CACHE_CONTROL
+from .conditional import CACHE_CONTROL, without_cookies
 from .feeds import bad_request
 from .pages import (
     EMBED_DEFAULT,
@@ -83,6 +83,7 @@ def _series_of(page):
 
 
 @require_safe
+@without_cookies
 @partner_framing
 def embed_view(request, path):
     try:

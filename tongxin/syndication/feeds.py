@@ -23,7 +23,7 @@ from tongxin.scripts.convert import wrap
 from tongxin.scripts.rendition import site_rules_version, text_for_script
 
 from .cache import cache_seconds, content_version, feed_key, version_timestamp
-from .conditional import conditional, cors, etag_for
+from .conditional import conditional, cors, etag_for, without_cookies
 from .content import SITE_NAME, EntryBuilder, newest
 from .pages import (
     FEED_MAX,
@@ -348,6 +348,7 @@ def bad_request(message):
 
 
 @require_safe
+@without_cookies
 def feed_view(request, path, kind):
     try:
         limit = parse_limit(request, default=FEED_MAX, maximum=FEED_MAX)

@@ -24,7 +24,7 @@ from wagtail.models import Site
 from tongxin.scripts.prefix import CANONICAL_PREFIX
 from tongxin.scripts.rendition import script_for_language, text_for_script
 
-from .conditional import CACHE_CONTROL, cors
+from .conditional import CACHE_CONTROL, cors, without_cookies
 from .content import SITE_NAME
 from .embeds import EMBED_SIZES, iframe_html
 from .pages import find_public_page, page_path, partner_cleared, shape_of, site_root_path
@@ -159,6 +159,7 @@ def oembed_answer(request):
 
 
 @require_safe
+@without_cookies
 def oembed_view(request):
     try:
         return _answer(200, oembed_answer(request))
