@@ -59,7 +59,9 @@ def donate(request, key):
     if donation_url_error(fund.donate_url):
         # An administrator withdrew the host's approval after the fund was saved.
         return render(request, "campaigns/donate_closed.html", {"fund": fund}, status=410)
-    count_click(fund, source_page_id(request))
+    if request.method == "GET":
+        # A HEAD is a link checker or a preview bot asking where the link goes, not a reader.
+        count_click(fund, source_page_id(request))
     response = HttpResponseRedirect(fund.donate_url)
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -152,6 +152,13 @@ def test_other_methods_do_not_redirect_elsewhere(client, fund, method):
     assert EVIL not in response.get("Location", "")
 
 
+def test_head_answers_like_get_but_is_not_counted(client, fund):
+    response = client.head("/donate/tongxin-fund/")
+    assert response.status_code == 302
+    assert response["Location"] == fund.donate_url
+    assert DonationClick.objects.count() == 0
+
+
 # --- a closed fund ---------------------------------------------------------------------------
 
 
