@@ -400,6 +400,43 @@ def test_keep_span_across_inline_tags():
     )
 
 
+def test_phrases_are_read_across_inline_tags():
+    """Bold text, a link or a search highlight inside a phrase does not cut it: 头<mark>发
+    </mark> is 頭髮, not 頭發; block tags and <br> still end a phrase."""
+    assert convert_html("<p><b>头</b>发长了</p>", target=HANT) == "<p><b>頭</b>髮長了</p>"
+    assert convert_html("<p>理<mark>发</mark>店</p>", target=HANT) == "<p>理<mark>髮</mark>店</p>"
+    assert convert_html('<p>吃<a href="/zh-hans/x/" class="k">面</a>条</p>', target=HANT) == (
+        '<p>吃<a href="/zh-hans/x/" class="k">麵</a>條</p>'
+    )
+    assert convert_html("<p><b>頭</b>髮長了</p>", target=HANS, source=HANT) == (
+        "<p><b>头</b>发长了</p>"
+    )
+    assert convert_html("<p>理</p><p>发</p>", target=HANT) == "<p>理</p><p>發</p>"
+    assert convert_html("<p>理<br>发</p>", target=HANT) == "<p>理<br>發</p>"
+
+
+def test_rules_are_read_across_inline_tags():
+    rules = [("床单干", "床單乾")]
+    assert convert_html("<p>床<em>单</em>干了</p>", target=HANT, rules=rules) == (
+        "<p>床<em>單</em>乾了</p>"
+    )
+    assert convert_html("<p>床單<i>乾</i>了</p>", target=HANS, source=HANT, rules=rules) == (
+        "<p>床单<i>干</i>了</p>"
+    )
+
+
+def test_rule_of_another_length_across_a_tag_keeps_the_tag_around_its_text():
+    """A rendition longer than its phrase cannot be split at the tag: the parts are then
+    converted on their own, and a link never ends up empty."""
+    rules = [("棉被", "棉被被")]
+    assert convert_html('<p><a href="/a/">棉</a>被</p>', target=HANT, rules=rules) == (
+        '<p><a href="/a/">棉</a>被</p>'
+    )
+    assert convert_html("<p><b>棉被</b>，棉被</p>", target=HANT, rules=rules) == (
+        "<p><b>棉被被</b>，棉被被</p>"
+    )
+
+
 def test_html_source_parameter_sets_the_base_origin():
     assert convert_html("<p>頭髮</p>", target=HANS, source=HANT) == "<p>头发</p>"
 

@@ -257,23 +257,99 @@ def _as_rules(rules) -> Rules:
     return rules if isinstance(rules, Rules) else Rules(rules)
 
 
+# Phrasing elements that sit inside a phrase: "<b>头发</b>干了", "头发<mark>干</mark>了" (a
+# search excerpt's highlight). The phrase is read across them; block tags and <br> still
+# end it.
+_INLINE_TAG_RE = re.compile(
+    r"""</?(?:a|abbr|b|bdi|bdo|cite|data|dfn|em|i|ins|del|mark|q|s|small|span|strong|sub|sup
+    |time|u|var)(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?/?>""",
+    re.I | re.X,
+)
+
+
+def _segments(text: str, conv: opencc.OpenCC, found) -> list[tuple[int, int, str, bool]]:
+    """``(start, end, converted, by_rule)`` pieces of ``text``: rule matches, OpenCC between."""
+    pieces = []
+    pos = 0
+    if found is not None:
+        regex, table = found
+        for match in regex.finditer(text):
+            if match.start() > pos:
+                pieces.append((pos, match.start(), _opencc(conv, text[pos : match.start()]), False))
+            pieces.append((match.start(), match.end(), table[match.group()], True))
+            pos = match.end()
+    if pos < len(text) or not pieces:
+        pieces.append((pos, len(text), _opencc(conv, text[pos:]), False))
+    return pieces
+
+
+def _convert_across_tags(text: str, conv: opencc.OpenCC, found, tags: list) -> str:
+    """Convert ``text`` as if its inline tags were not there, then put them back.
+
+    OpenCC and the rules see the words whole; each tag returns to the same character
+    offset. Where a conversion changed the length of a piece (a rule's rendition can), its
+    tags cannot be placed by offset: that piece is converted part by part between its tags,
+    as if the phrase had not been read across them.
+    """
+    clean_parts = []
+    at = []  # (offset in the tag-free text, tag)
+    pos = length = 0
+    for match in tags:
+        clean_parts.append(text[pos : match.start()])
+        length += match.start() - pos
+        at.append((length, match.group()))
+        pos = match.end()
+    clean_parts.append(text[pos:])
+    clean = "".join(clean_parts)
+    out = []
+    ti = 0
+    for start, end, converted, by_rule in _segments(clean, conv, found):
+        if len(converted) == end - start:
+            cursor = start
+            while ti < len(at) and at[ti][0] < end:
+                offset, tag = at[ti]
+                out.append(converted[cursor - start : offset - start])
+                out.append(tag)
+                cursor = offset
+                ti += 1
+            out.append(converted[cursor - start :])
+            continue
+        while ti < len(at) and at[ti][0] <= start:
+            out.append(at[ti][1])
+            ti += 1
+        if ti == len(at) or at[ti][0] >= end:
+            out.append(converted)
+            continue
+        # Moving the tags to the end of the rendition could leave a link empty.
+        cursor = start
+        while ti < len(at) and at[ti][0] < end:
+            offset, tag = at[ti]
+            out.append(_convert_piece(clean[cursor:offset], conv, found if by_rule else None))
+            out.append(tag)
+            cursor = offset
+            ti += 1
+        out.append(_convert_piece(clean[cursor:end], conv, found if by_rule else None))
+    out.extend(tag for _, tag in at[ti:])
+    return "".join(out)
+
+
+def _convert_piece(text: str, conv: opencc.OpenCC, found) -> str:
+    if found is None:
+        return _opencc(conv, text)
+    return "".join(converted for _, _, converted, _ in _segments(text, conv, found))
+
+
 def _convert_run(
     text: str, source: str, target: str, variant: str, rules: Rules, escape: str | None
 ) -> str:
     """Convert marker-free text: rules first, OpenCC between the rule matches."""
     conv = _converter(config_for(source, target, variant))
     found = rules.matcher(source, escape)
-    if found is None:
-        return _opencc(conv, text)
-    regex, table = found
-    out = []
-    pos = 0
-    for match in regex.finditer(text):
-        out.append(_opencc(conv, text[pos : match.start()]))
-        out.append(table[match.group()])
-        pos = match.end()
-    out.append(_opencc(conv, text[pos:]))
-    return "".join(out)
+    if escape == "html" and "<" in text:
+        tags = list(_INLINE_TAG_RE.finditer(text))
+        if tags:
+            return _convert_across_tags(text, conv, found, tags)
+    return _convert_piece(text, conv, found)
 
 
 # --------------------------------------------------------------------------- marker stream
