@@ -143,6 +143,13 @@ class TestMatching:
         assert "<mark>书包</mark>" in html
         assert "志愿者为孩子们送来了新" in html
 
+    def test_snippet_converts_as_one_phrase_across_the_highlight(self, client, news_index):
+        """头发干了 is one phrase (頭髮乾了) even when only 头发 is highlighted."""
+        body = "开头的一段话。" * 10 + "洗完澡，头发干了。" + "结尾。" * 30
+        news(news_index, "冬天的早晨", body=body)
+        html = search(client, url=SEARCH_HANT, q="头发").content.decode()
+        assert "<mark>頭髮</mark>乾了" in html
+
     def test_snippet_does_not_repeat_the_summary(self, client, news_index):
         news(news_index, "暖冬行动", summary="为留守儿童送去冬衣。", body="志愿者走进山区。")
         html = search(client, q="冬衣").content.decode()
