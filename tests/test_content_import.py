@@ -754,6 +754,33 @@ def test_episode_numbers_on_the_site_count_as_taken(tmp_path):
 
 
 @pytest.mark.django_db
+def test_organizer_roles_may_be_written_in_traditional(tmp_path):
+    run_import(write_document(tmp_path, build_document(tmp_path)))
+    document = {
+        "format": "tongxin-content/1",
+        "pages": [
+            {
+                "type": "campaign",
+                "path": "/songshan/",
+                "title": "松山守護行動",
+                "script": "hant",
+                "organizers": [{"org": "mzj", "role": "主辦"}, {"org": "cszh", "role": "媒體支持"}],
+            }
+        ],
+    }
+    run_import(write_document(tmp_path, document))
+    organizers = page_at("/songshan/").organizers.all()
+    assert [(o.organization.key, o.role) for o in organizers] == [
+        ("mzj", "主办"),
+        ("cszh", "媒体支持"),
+    ]
+    document["pages"][0]["organizers"][0]["role"] = "贊助"
+    assert 'organizers[0].role: must be one of "主办"' in refused(
+        write_document(tmp_path, document)
+    )
+
+
+@pytest.mark.django_db
 def test_a_donation_host_approved_on_the_site_needs_no_settings_in_the_file(tmp_path):
     DonationHost.objects.create(host="pay.partner.example")
     document = build_document(tmp_path)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 
 from campaigns.models import ORGANIZER_ROLES
+from tongxin.scripts.convert import HANS, HANT, VARIANTS, convert_text
 
 from . import reader as R
 from . import spec
@@ -19,6 +20,13 @@ from .block_schema import body, figure_items
 from .values import Invalid, compact, parse_date_or_datetime
 
 ROLES = tuple(value for value, _ in ORGANIZER_ROLES)
+# A file written in traditional characters spells the roles 主辦, 協辦, 媒體支持; they are
+# stored as the simplified choices the admin offers.
+ROLE_SPELLINGS = {
+    convert_text(role, source=HANS, target=HANT, variant=variant): role
+    for role in ROLES
+    for variant in VARIANTS
+} | {role: role for role in ROLES}
 PATH_RE = re.compile(r"/(?:[^/]+/)*")
 
 
@@ -79,13 +87,19 @@ def _credits(r, key):
     return credits
 
 
+def _organizer_role(value):
+    if isinstance(value, str) and value.strip() in ROLE_SPELLINGS:
+        return ROLE_SPELLINGS[value.strip()]
+    raise Invalid("must be one of " + ", ".join(f'"{role}"' for role in ROLES))
+
+
 def _organizers(r, ctx):
     organizers = []
     for item in r.children("organizers", spec.ORGANIZER_KEYS):
         organizers.append(
             {
                 "org": item.get("org", ctx.known(ctx.org_keys, "organization"), required=True),
-                "role": item.get("role", R.choice(ROLES), required=True),
+                "role": item.get("role", _organizer_role, required=True),
             }
         )
     return organizers
