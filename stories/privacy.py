@@ -10,7 +10,11 @@ What counts as a leak (contract: contracts/content-format.md, `story` → Privac
   when written with spaces or middle dots between the characters (王 小 明, 王·小明). A
   given name alone (小明 out of 王小明) is deliberately not matched: two-character given
   names are ordinary words (小华, 明明, 欣怡) and pseudonyms are often chosen to look like
-  them, so matching them would block most stories for nothing. `collect_private_values`
+  them, so matching them would block most stories for nothing. A value is also found
+  romanized, as Wagtail spells it in an image's file name (王小明.jpg is stored as
+  WangXiaoMing.jpg) and as editors write slugs (wang-xiaoming, xiaoming-wang): its
+  syllables in order, each a whole word or a camel-case part, separated by nothing or by
+  spaces, hyphens, underscores or dots. `collect_private_values`
   adds the sub-county parts of an address (石桥镇, 幸福村, 幸福小区) because a public story
   may name the county at most.
 * ``id_card`` — an 18-character resident ID (GB 11643) with a valid ISO 7064 MOD 11-2
@@ -48,6 +52,7 @@ from datetime import date
 from functools import lru_cache
 
 import opencc
+from anyascii import anyascii
 
 __all__ = [
     "KINDS",
@@ -296,9 +301,10 @@ _SCHOOL_RE = re.compile(
     rf"(?=[1-9一二三四五六七八九初高])(?<![0-9])(?:"
     rf"{_GRADE}[ \t]*(?:\([ \t]*{_CLASS_NUM}[ \t]*\)|{_CLASS_NUM})"
     rf"|[1-9一二三四五六七八九][ \t]*\([ \t]*{_CLASS_NUM}[ \t]*\)"
-    # 三年二班: the usual form in Taiwan.
-    rf"|[一二三四五六]年{_CLASS_NUM}"
-    rf")[ \t]*班"
+    # 三年二班: the usual form in Taiwan, also written 3年2班.
+    rf"|[一二三四五六1-6]年{_CLASS_NUM}"
+    # 班次 and 班车 are runs of a bus or a train: 近3年20班次 is not a class.
+    rf")[ \t]*班(?![次车車])"
 )
 
 # Where a displayed address stops growing to the left (家住在|人民路18号).
@@ -446,6 +452,81 @@ def _private_hits(
     return hits
 
 
+# --- romanized values ---------------------------------------------------------------------
+# Wagtail stores an uploaded file under its name transliterated by anyascii (王小明.jpg →
+# original_images/WangXiaoMing.jpg, and every rendition's name starts with it), so a file
+# named after the child keeps the name in every public image address. Slugs are typed in
+# pinyin for the same reason. The same transliteration, one syllable per character, finds
+# both, in either script (陳曉星 and 陈晓星 both give ChenXiaoXing).
+_ROMAN_SEP = r"[\s_.\-·'’]{0,2}"
+_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def _syllables(value: str) -> list[str]:
+    """The value's romanized syllables (CJK) or words (Latin), lower case, ASCII only."""
+    words: list[str] = []
+    for part in _IGNORABLE_RE.split(_narrow(value)):
+        for m in re.finditer(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+", part):
+            syllable = anyascii(m.group()).lower()
+            syllable = re.sub(r"[^a-z0-9]", "", syllable)
+            if syllable:
+                words.append(syllable)
+    return words
+
+
+def _romanized_patterns(private_values: Iterable[str]) -> list[re.Pattern[str]]:
+    patterns: list[re.Pattern[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for value in private_values:
+        if not value or not isinstance(value, str):
+            continue
+        compact = _IGNORABLE_RE.sub("", value)
+        # A value without Chinese characters is already matched as written; its romanized
+        # form only adds the separators (zhang-xiaoding for Zhang Xiaoding).
+        syllables = _syllables(value)
+        if len(syllables) < 2 or len("".join(syllables)) < 4:
+            continue
+        orders = [tuple(syllables)]
+        # A name of two to four characters is also written given name first (xiaoming-wang).
+        if 2 <= len(compact) <= 4 and all(_HAN_RE.match(c) for c in compact):
+            orders.append((*syllables[1:], syllables[0]))
+        for order in orders:
+            if order in seen:
+                continue
+            seen.add(order)
+            patterns.append(re.compile(_ROMAN_SEP.join(map(re.escape, order)), re.IGNORECASE))
+    return patterns
+
+
+def _roman_bounded(text: str, start: int, end: int) -> bool:
+    """A romanized match must start and end at a word or camel-case boundary: WangXiaoMing
+    and wang-xiaoming are the name, carolina does not contain 李娜 (lina)."""
+
+    def boundary(before: str, after: str) -> bool:
+        letters = before.isascii() and before.isalpha() and after.isascii() and after.isalpha()
+        return not letters or (before.islower() and after.isupper())
+
+    return (start == 0 or boundary(text[start - 1], text[start])) and (
+        end == len(text) or boundary(text[end - 1], text[end])
+    )
+
+
+def _romanized_hits(
+    prep: _Prepared, patterns: list[re.Pattern[str]]
+) -> list[tuple[int, int, str, str]]:
+    hits: list[tuple[int, int, str, str]] = []
+    text = prep.base  # same length as `visible`, full-width letters narrowed
+    if not _LATIN_RE.search(text):
+        return hits
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            if _roman_bounded(text, m.start(), m.end()):
+                raw = prep.visible[m.start() : m.end()]
+                hits.append((m.start(), m.end(), "private_value", _mask_value(raw)))
+    return hits
+
+
 def _word_bounded(visible: str, start: int, end: int) -> bool:
     # A Latin or numeric value (a pinyin name, a house number) must be a whole word, or
     # “Li” would be found in “Liang”; Chinese has no word spaces, so CJK is matched as is.
@@ -478,7 +559,9 @@ def find_leaks(fields: Mapping[str, str], private_values: Iterable[str] = ()) ->
     `collect_private_values` to build them from the record. Values shorter than two
     characters are ignored (a single character would match everywhere).
     """
+    private_values = list(private_values)
     values = _prepare_values(private_values)
+    romanized = _romanized_patterns(private_values)
     leaks: list[Leak] = []
     for label, raw in fields.items():
         if not raw:
@@ -486,7 +569,10 @@ def find_leaks(fields: Mapping[str, str], private_values: Iterable[str] = ()) ->
         prep = _Prepared(str(raw))
         hits = _pattern_hits(prep)
         if values:
-            hits.extend(_private_hits(prep, values))
+            private = _private_hits(prep, values)
+            taken = [(start, end) for start, end, _, _ in private]
+            private += [h for h in _romanized_hits(prep, romanized) if not _overlaps(h[:2], taken)]
+            hits.extend(private)
         hits.sort(key=lambda h: (h[0], KINDS.index(h[2]), h[1]))
         for start, end, kind, masked in hits:
             # Counted as the editor counts: line breaks (the ones paragraph tags turn into

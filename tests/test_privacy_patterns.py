@@ -262,6 +262,7 @@ def test_not_street_addresses(text):
         "初中二年级3班",
         "五年級二班",
         "國小三年二班",
+        "在3年2班",
         "读四年级（十二）班",
     ],
 )
@@ -283,6 +284,10 @@ def test_school_classes(text):
         "高三班",
         "一班人马",
         "加班费 12 元",
+        "2012年3班",  # a year, then a class: the digit before keeps it from matching
+        "读了3年书",
+        "近3年20班次",
+        "每天3班车",
     ],
 )
 def test_not_school_classes(text):
@@ -325,6 +330,48 @@ def test_private_values_found_across_scripts_and_spacing(private, text):
 )
 def test_private_values_not_found(private, text):
     assert "private_value" not in kinds(text, [private])
+
+
+@pytest.mark.parametrize(
+    "private,text",
+    [
+        # Wagtail stores 王小明.jpg as WangXiaoMing.jpg: the name is in every image address.
+        ("王小明", "WangXiaoMing.jpg"),
+        ("王小明", "wangxiaoming-home.jpg"),
+        ("王小明", "wang-xiao-ming"),
+        ("王小明", "xiaoming-wang"),  # given name first
+        ("趙梓涵", "zhaozihan-home.jpg"),  # a traditional record, the same pinyin
+        ("陈晓星", "photo_ChenXiaoXing_2.jpg"),
+        ("李娜", "li-na.jpg"),
+        ("王小明", "ＷａｎｇＸｉａｏＭｉｎｇ"),
+        ("Zhang Xiaoding", "zhang-xiaoding"),
+    ],
+)
+def test_private_values_found_romanized(private, text):
+    assert "private_value" in kinds(text, [private])
+
+
+@pytest.mark.parametrize(
+    "private,text",
+    [
+        ("李娜", "carolina.jpg"),  # inside a word, not a name
+        ("李娜", "linapple"),
+        ("王小明", "wang-xiao.jpg"),  # part of the name only
+        ("王小明", "xiaoming.jpg"),  # the given name alone, as in Chinese
+        ("王小明", "wangxiaomingyue"),
+        ("王小明", "lamp.jpg"),
+        ("王", "wang.jpg"),  # a single syllable is ignored
+    ],
+)
+def test_private_values_not_found_romanized(private, text):
+    assert "private_value" not in kinds(text, [private])
+
+
+def test_a_romanized_match_is_reported_once_and_masked():
+    leaks = find_leaks({"图片文件名": "WangXiaoMing.jpg"}, ["王小明", "王 小 明"])
+    assert [leak.kind for leak in leaks] == ["private_value"]
+    assert "WangXiaoMing" not in leaks[0].message
+    assert "第 1 个字起" in leaks[0].message
 
 
 def test_each_occurrence_is_reported_with_its_position():

@@ -235,6 +235,24 @@ def test_image_title_and_file_name_are_checked(tree):
     assert "正文第 1 块（图片文件名）" in fields
 
 
+def test_image_file_named_after_the_child_is_checked_as_stored(tree):
+    """Wagtail stores 林晓雨.jpg as LinXiaoYu.jpg, in the original's and every rendition's
+    address: a neutral title does not make it safe."""
+    image = ImageFactory(title="台灯", file__filename="林晓雨.jpg")
+    assert image.file.name.rsplit("/", 1)[-1].startswith("LinXiaoYu")
+    story = tree.story
+    story.body = [("image", {"image": image, "alt": "台灯", "consent": "cleared"})]
+    problems = check_story(story)
+    assert [p.field for p in problems] == ["正文第 1 块（图片文件名）"]
+    assert "LinXiaoYu" not in problems[0].message
+
+
+def test_slug_in_pinyin_of_the_real_name_is_checked(tree):
+    story = tree.story
+    story.slug = "lin-xiaoyu"
+    assert [p.field for p in check_story(story)] == ["网址别名"]
+
+
 def test_new_story_published_from_the_add_view_is_checked(client, tree, superuser):
     client.force_login(superuser)
     url = reverse("wagtailadmin_pages:add", args=["stories", "storypage", tree.story_index.pk])

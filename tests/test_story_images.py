@@ -176,6 +176,47 @@ def test_importer_stores_images_clean(db, tmp_path):
     assert_clean_and_upright(story.body[0].value["image"])
 
 
+def test_importer_holds_a_story_whose_image_file_is_named_after_the_child(db, tmp_path):
+    """zhaozihan-home.jpg would put the child's name, in pinyin, into every image address."""
+    HomePageFactory()
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "zhaozihan-home.jpg").write_bytes(phone_jpeg())
+    today = timezone.localdate()
+    story = {
+        "type": "story",
+        "path": "/gushi/lamp/",
+        "title": "小涵的台灯",
+        "pseudonym": "小涵",
+        "region": "青云县",
+        "consent": {
+            "obtained_on": str(today - datetime.timedelta(days=1)),
+            "expires_on": str(today + datetime.timedelta(days=300)),
+            "scope": ["web", "partners"],
+        },
+        "private": {"real_name": "趙梓涵"},
+        "body": [
+            {
+                "type": "image",
+                "file": "images/zhaozihan-home.jpg",
+                "alt": "插画：台灯",
+                "consent": "illustrative",
+            }
+        ],
+    }
+    document = {
+        "format": "tongxin-content/1",
+        "pages": [{"type": "story_index", "path": "/gushi/", "title": "童心故事"}, story],
+    }
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    stderr = io.StringIO()
+    call_command("import_content", str(path), stdout=io.StringIO(), stderr=stderr)
+    assert not StoryPage.objects.get(slug="lamp").live
+    assert "/gushi/lamp/: held as draft" in stderr.getvalue()
+    assert "图片文件名" in stderr.getvalue()
+    assert "zhaozihan" not in stderr.getvalue().lower()
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
