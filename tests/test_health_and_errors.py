@@ -116,6 +116,38 @@ class TestNotFound:
         site_tree.news.unpublish()
         assert client.get(site_tree.news.url).status_code == 404
 
+    def test_404_page_has_the_content_security_policy(self, client, site_tree):
+        policy = client.get("/zh-hans/nope/")["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+class TestServerError:
+    @pytest.fixture
+    def broken_news(self, site_tree, monkeypatch):
+        from campaigns.models import NewsPage
+
+        def explode(*args, **kwargs):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(NewsPage, "get_context", explode)
+        return site_tree.news
+
+    @pytest.mark.parametrize(
+        "prefix, lang, heading",
+        [("/zh-hans/", "zh-Hans", "服务暂时不可用"), ("/zh-hant/", "zh-Hant", "服務暫時不可用")],
+    )
+    def test_custom_500_page_in_the_readers_script(
+        self, client, broken_news, prefix, lang, heading
+    ):
+        client.raise_request_exception = False
+        response = client.get(prefix + broken_news.url_path[len("/home/") :])
+        assert response.status_code == 500
+        html = response.content.decode()
+        assert f"<h1>{heading}</h1>" in html
+        assert f'lang="{lang}"' in html
+        assert "a bug" not in html and "Traceback" not in html
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
 
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
 
