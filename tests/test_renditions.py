@@ -774,6 +774,10 @@ class TestPreview:
         assert Elements(hant).attrs("link", rel="alternate", hreflang="zh-Hant")
         # The draft shown in the preview was never published.
         assert "頭髮乾了" not in fetch(editor_client, url_of(page, "/zh-hant/"))
+        # Each preview points at its own rendition, as the published page will.
+        for html, prefix in ((hans, "/zh-hans/"), (hant, "/zh-hant/")):
+            canonical = Elements(html).attrs("link", rel="canonical")[0]["href"]
+            assert urlsplit(canonical).path == url_of(page, prefix)
 
     def test_preview_modes_are_offered(self, site_tree):
         assert [mode for mode, _ in site_tree.news.preview_modes] == ["", "hant"]

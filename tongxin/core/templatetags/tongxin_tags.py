@@ -73,6 +73,12 @@ def _current_path(context, page=None):
         url = page.get_url(request=request) if hasattr(page, "get_url") else None
         if url:
             path = urlsplit(url).path
+    if getattr(request, "is_preview", False):
+        # A preview's request carries the page's simplified URL; the rendition previewed is
+        # the active language (TongxinPage.serve_preview overrides it for 繁體預覽).
+        language = (translation.get_language() or "").lower()
+        if language in {prefix for prefix, _, _ in RENDITIONS}:
+            path = rendition_path(path, language)
     return request, path
 
 
