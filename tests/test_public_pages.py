@@ -1020,3 +1020,27 @@ def test_site_wide_feeds_carry_the_campaigns_items_too(client, tree):
     assert "http://testserver/zh-hans/qingyun/stories/aduo/" in [i["url"] for i in stories]
     news = client.get("/zh-hans/xinwen/feed/json/").json()["items"]
     assert "http://testserver/zh-hans/qingyun/news/older/" in [i["url"] for i in news]
+
+
+# --------------------------------------------------------------------------- QR markup
+
+
+def test_qr_code_of_a_url_with_markup_characters_is_only_paths():
+    from tongxin.core.templatetags.tongxin_tags import page_qr_svg
+
+    svg = page_qr_svg('https://tongxin.example/zh-hans/a/?q="><script>alert(1)</script>')
+    assert svg.startswith('<svg aria-hidden="true"') and svg.endswith("</svg>")
+    assert "script" not in svg and "alert" not in svg
+
+
+def test_a_tampered_cached_qr_code_is_not_output():
+    import hashlib
+
+    from django.core.cache import cache
+
+    from tongxin.core.templatetags.tongxin_tags import page_qr_svg
+
+    url = "https://tongxin.example/zh-hans/"
+    key = "tongxin:qr:v1:" + hashlib.sha256(url.encode()).hexdigest()
+    cache.set(key, "<svg><script>alert(1)</script></svg>")
+    assert page_qr_svg(url) == ""

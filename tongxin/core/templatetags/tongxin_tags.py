@@ -47,6 +47,13 @@ VIDEO_EXTENSIONS = (".mp4", ".m4v", ".webm", ".ogv", ".ogg", ".mov", ".m3u8")
 # The lead image of listing cards: 16:9, two widths for 1x/2x phone screens.
 CARD_IMAGE_SPECS = ("fill-400x225|format-webp", "fill-800x450|format-webp")
 QR_CACHE_SECONDS = 30 * 24 * 3600
+# The only SVG page_qr_svg outputs: fixed attributes and path data (M, h, v, m, z, numbers).
+QR_SVG_RE = re.compile(
+    r'<svg aria-hidden="true" focusable="false" viewBox="[0-9 ]+" class="qr">'
+    r'<g transform="scale\([0-9]+\)">'
+    r'(?:<path(?: (?:fill|stroke|class)="[#a-z0-9]+"| d="[MmHhVvZz0-9 .\-]+")+/>)+'
+    r"</g></svg>"
+)
 
 
 # --------------------------------------------------------------------------- renditions
@@ -374,7 +381,11 @@ def page_qr_svg(url):
         )
         svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
         django_cache.set(key, svg, QR_CACHE_SECONDS)
-    # segno writes only path data and our fixed attributes: the URL never appears as markup.
+    # segno encodes the URL as path geometry; the URL itself never becomes markup. What is
+    # marked safe is checked to be exactly that shape (also when it comes from the cache),
+    # so nothing but an SVG of paths can reach the page through this tag.
+    if not QR_SVG_RE.fullmatch(svg):
+        return ""
     return mark_safe(svg)  # noqa: S308
 
 
