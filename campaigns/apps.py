@@ -7,7 +7,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = "活动与基金"
 
     def ready(self):
-        from tongxin.syndication.cache import bump_content_version
+        from tongxin.core.contentversion import bump_content_version
 
         from .models import DonationBanner, DonationHost
         from .roles import ensure_fundraising_roles

@@ -4,6 +4,7 @@ import copy
 from types import SimpleNamespace
 
 from wagtail import blocks
+from wagtail.fields import StreamField
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from tongxin.core.blocks import (
@@ -15,6 +16,7 @@ from tongxin.core.blocks import (
     VideoBlock,
     WishesBlock,
 )
+from tongxin.core.formatting import format_amount
 
 
 class FundChooserBlock(SnippetChooserBlock):
@@ -78,8 +80,6 @@ class DonateValue(blocks.StructValue):
     @property
     def amounts_display(self):
         """Suggested amounts in the fund's currency: ["30 元", "100 元", "1 万元"]."""
-        from .models import format_amount
-
         currency = getattr(self.fund, "currency", "CNY")
         return [format_amount(amount, currency) for amount in self.get("amounts") or []]
 
@@ -135,3 +135,7 @@ class BodyBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {}
+
+
+def body_field():
+    return StreamField(BodyBlock(), verbose_name="正文", blank=True, use_json_field=True)

@@ -4,25 +4,27 @@ import re
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef
-from django.db.models.functions import Coalesce, Length, Substr
 from django.urls import reverse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from tongxin.core.blocks import CreditBlock, FigureBlock, ProgrammeItemBlock
 from tongxin.core.fields import StringListField
+from tongxin.core.formatting import format_amount
+from tongxin.core.listings import index_members, listing, newest_first
 from tongxin.core.models import NewsroomMixin, TongxinPage
+from tongxin.core.visibility import visible
 
-from .blocks import BodyBlock
+from .blocks import body_field
 from .forms import EpisodeForm
 
 ORGANIZATION_KINDS = [
@@ -120,22 +122,6 @@ class DonationHost(models.Model):
 
 def normalise_host(host):
     return (host or "").strip().lower().rstrip(".")
-
-
-def format_amount(value, currency="CNY"):
-    """An amount the way Chinese reports write money (36 万元, 3,500 万元, 1,234 元); other
-    currencies exact with their code (1,234.50 HKD). None → ""."""
-    from tongxin.core.templatetags.tongxin_tags import yuan
-
-    if value is None or value == "":
-        return ""
-    currency = (currency or "CNY").upper()
-    if currency in ("CNY", "RMB"):
-        return yuan(value)
-    amount = Decimal(str(value))
-    if amount == amount.to_integral_value():
-        return f"{int(amount):,} {currency}"
-    return f"{amount:,.2f} {currency}"
 
 
 def donation_url_error(url, approved_hosts=None):
@@ -369,73 +355,6 @@ def credits_field(verbose_name="制作人员"):
     )
 
 
-def body_field():
-    return StreamField(BodyBlock(), verbose_name="正文", blank=True, use_json_field=True)
-
-
-def public_pages(queryset):
-    """`queryset.public()` in the same SQL query: pages with no view restriction on themselves
-    or an ancestor.
-
-    Wagtail's `public()` first reads every view restriction (one query per call: four on the
-    home page) to build its filter; here the database checks it in a NOT EXISTS subquery. A
-    restriction covers a page when the restricted page's tree path is a prefix of its own.
-    """
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return queryset.exclude(Exists(restricted))
-
-
-def listing(queryset, bodies=False):
-    """Public listing querysets: live, public, specific, without heavy StreamField columns.
-
-    Querysets of one page type with no subtypes (every listing here) already yield specific
-    pages: Wagtail's `.specific()` would spend a query finding that out. `bodies=True` keeps
-    `body` for lists shown as cards: `{% lead_images %}` takes each card's image from it
-    instead of reading the bodies again, one query per page type.
-    """
-    queryset = public_pages(queryset.live())
-    model = queryset.model
-    if model is Page or any(not sub._meta.abstract for sub in model.__subclasses__()):
-        queryset = queryset.specific()
-        bodies = False
-    if not bodies:
-        return queryset.defer_streamfields()
-    deferred = [name for name in model.get_streamfield_names() if name != "body"]
-    return queryset.defer(*deferred) if deferred else queryset
-
-
-# Home pages are children of the tree root (HomePage.parent_page_types).
-SITE_HOME_DEPTH = 2
-
-
-def index_members(index, model):
-    """The pages of `model` an index page lists.
-
-    A site-wide index, directly under the home page, lists every one on the site, wherever
-    it sits: a reader of 儿童故事 expects the campaigns' own stories there too. An index
-    under a campaign lists its own pages only.
-    """
-    parent_depth = index.depth - 1
-    if parent_depth == SITE_HOME_DEPTH:
-        return model.objects.filter(path__startswith=index.path[: parent_depth * Page.steplen])
-    return model.objects.child_of(index)
-
-
-def newest_first(queryset):
-    """Newest first by the date readers see on the page and its card (`display_date`): the
-    page's own `date`, or the moment it was first published when it has none.
-
-    Not `order_by("-date", "-first_published_at")`: undated pages would come last on SQLite
-    and first on PostgreSQL (NULLs sort differently). Nor `-first_published_at` alone: a news
-    item imported today about an event in March would come before one from May.
-    """
-    return queryset.annotate(listing_date=Coalesce("date", "first_published_at")).order_by(
-        F("listing_date").desc(nulls_last=True), "-pk"
-    )
-
-
 class CampaignPage(TongxinPage):
     slogan = models.CharField("口号", max_length=200, blank=True)
     figures = figures_field()
@@ -477,8 +396,8 @@ class CampaignPage(TongxinPage):
             raise ValidationError({"ends_on": "结束日期不能早于开始日期"})
 
     def get_context(self, request, *args, **kwargs):
-        from stories.models import StoryPage
-
+        # By label: campaigns lists the stories under it but does not import the stories app.
+        StoryPage = apps.get_model("stories", "StoryPage")  # noqa: N806
         context = super().get_context(request, *args, **kwargs)
         descendants = Page.objects.descendant_of(self)
         context["series_list"] = listing(SeriesPage.objects.child_of(self), bodies=True)
@@ -487,9 +406,7 @@ class CampaignPage(TongxinPage):
             listing(NewsPage.objects.descendant_of(self), bodies=True)
         )[:10]
         context["stories"] = newest_first(
-            listing(
-                StoryPage.objects.filter(pk__in=descendants.values("pk")), bodies=True
-            ).consented("web")
+            listing(StoryPage.objects.filter(pk__in=descendants.values("pk")), bodies=True)
         )[:12]
         context["organizer_list"] = self.organizers.select_related("organization")
         context["fund_list"] = self.funds.select_related("organization", "custodian")
@@ -599,7 +516,7 @@ class EpisodePage(TongxinPage):
         siblings = []
         if series is not None:
             siblings = list(
-                public_pages(EpisodePage.objects.child_of(series).live())
+                visible(EpisodePage.objects.child_of(series))
                 .order_by("number", "path")
                 .only("id", "title", "number", "script", "url_path", "path", "depth")
             )

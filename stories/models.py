@@ -15,18 +15,18 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.log_actions import log
 from wagtail.models import Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from campaigns.models import body_field, index_members, listing, newest_first
+from campaigns.blocks import body_field
 from tongxin.core.fields import StringListField
+from tongxin.core.listings import index_members, listing, newest_first
 from tongxin.core.models import TongxinPage
+from tongxin.core.visibility import VisiblePageQuerySet
 
 from .forms import StoryForm, StoryIdentityForm
 
@@ -39,10 +39,10 @@ GENDER_CHOICES = [("", "不注明"), ("女", "女"), ("男", "男")]
 CIRCUMSTANCES = ["孤儿", "事实无人抚养儿童", "农村留守儿童", "困境儿童", "残疾儿童", "重病儿童"]
 
 
-class StoryQuerySet(PageQuerySet):
-    def consented(self, scope="web"):
+class StoryQuerySet(VisiblePageQuerySet):
+    def consented(self, scope="web", today=None):
         """Stories whose consent covers `scope` today. A query, not a job: expiry is instant."""
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         conditions = {
             "identity__consent_web": True,
             "identity__consent_expires_on__gte": today,
@@ -118,7 +118,7 @@ class StoryIndexPage(TongxinPage):
         stories. Unknown values simply match nothing.
         """
         context = super().get_context(request, *args, **kwargs)
-        stories = listing(index_members(self, StoryPage), bodies=True).consented("web")
+        stories = listing(index_members(self, StoryPage), bodies=True)
         region = filter_key(request.GET.get("region", ""))
         circumstance = filter_key(request.GET.get("circumstance", ""))
         stories = list(newest_first(stories)[:200])
@@ -247,10 +247,10 @@ class StoryPage(TongxinPage):
             return None
         return super().publish(revision, user=user, **kwargs)
 
-    def serve(self, request, *args, **kwargs):
-        if not getattr(request, "is_preview", False) and not self.consent_allows("web"):
-            raise Http404("story consent does not cover the web")
-        return super().serve(request, *args, **kwargs)
+    @classmethod
+    def visible_audience(cls, scope, today):
+        """Which stories the public may see (tongxin.core.visibility): consent covers it."""
+        return StoryPage.objects.consented(scope, today).values("pk")
 
 
 class StoryIdentity(models.Model):

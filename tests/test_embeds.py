@@ -129,13 +129,17 @@ def test_only_partner_cleared_public_content(client, tree):
         "/gushi/expired/",
         "/gushi/no-consent/",
         "/qingyun/series/draft/",
-        "/xinwen/private/",
         "/xinwen/lapsed/",
         "/nowhere/",
     ):
         response = embed(client, "zh-hans", path)
         assert response.status_code == 404, path
         assert_not_framable(response)
+    # A private section's widget is a route of the page: Wagtail's view restriction answers
+    # first, as for the page itself, and no widget is served or framable.
+    private = embed(client, "zh-hans", "/xinwen/private/")
+    assert 'class="embed' not in private.content.decode()
+    assert_not_framable(private)
     for path in ("/", "/gushi/", "/qingyun/"):
         html = embed(client, "zh-hans", path, limit=20).content.decode()
         for title in tree.excluded_titles:

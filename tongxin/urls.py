@@ -30,7 +30,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
-    path("", include("tongxin.syndication.urls")),
     path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "tongxin.core"
     label = "core"
+
+    def ready(self):
+        from .contentversion import connect_signals
+
+        connect_signals()

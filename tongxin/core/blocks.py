@@ -8,6 +8,8 @@ from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from .formatting import figure_value
+
 # Rich text is deliberately narrow: the exchange format allows bold, italic and links only.
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "keep-as-written"]
 
@@ -49,10 +51,7 @@ class QuoteBlock(blocks.StructBlock):
 class FigureValue(blocks.StructValue):
     @cached_property
     def display_value(self):
-        value = str(self.get("value") or "").strip()
-        if value.isdigit() and len(value) > 4:
-            return f"{int(value):,}"
-        return value
+        return figure_value(self.get("value"))
 
 
 class FigureBlock(blocks.StructBlock):

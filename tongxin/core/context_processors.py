@@ -1,11 +1,7 @@
-from django.utils import translation
-
-SCRIPT_OF_LANGUAGE = {"zh-hans": "hans", "zh-hant": "hant"}
+from tongxin.scripts import script as scripts
 
 
 def site_context(request):
-    language = translation.get_language() or "zh-hans"
-    return {
-        "script": SCRIPT_OF_LANGUAGE.get(language, "hans"),
-        "html_lang": "zh-Hant" if language == "zh-hant" else "zh-Hans",
-    }
+    """`script`: the reader's Script (tongxin.scripts.script); `{{ script }}` is its code."""
+    script = scripts.of_request(request)
+    return {"script": script, "html_lang": script.lang}

@@ -5,22 +5,28 @@ import os
 
 from django.core.files.base import ContentFile
 from django.db import models
-from django.utils import timezone, translation
+from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 
+from tongxin.scripts import script as scripts
+from tongxin.scripts.pagecache import mark_shareable
 from tongxin.scripts.panels import AmbiguousCharactersPanel
+from tongxin.scripts.script import HANS, HANT
+from tongxin.syndication.routes import SyndicationRoutes
 
 from .blocks import ConversionRuleBlock, CreditBlock
 from .exif import scrub_image
 from .fields import StringListField
+from .visibility import VisiblePageQuerySet, is_visible
 
 SCRUBBED_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
-SCRIPT_CHOICES = [("hans", "简体"), ("hant", "繁體")]
+SCRIPT_CHOICES = [(HANS.code, HANS.label), (HANT.code, HANT.label)]
 
 
 class TongxinImage(AbstractImage):
@@ -67,7 +73,7 @@ class TongxinRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class TongxinPage(Page):
+class TongxinPage(SyndicationRoutes, Page):
     """Fields every public page has: its summary, the script it is written in, its date."""
 
     summary = models.TextField("摘要", blank=True, max_length=1000)
@@ -111,38 +117,38 @@ class TongxinPage(Page):
         )
     ]
 
+    objects = PageManager.from_queryset(VisiblePageQuerySet)()
+
     class Meta:
         abstract = True
 
-    def serve(self, request, *args, **kwargs):
-        from tongxin.scripts.pagecache import cached_response
-        from tongxin.scripts.rendition import script_for_language
+    def serve(self, request, view=None, args=None, kwargs=None):
+        """The page or one of its routes (tongxin.syndication.routes), only while the page is
+        visible to the route's scope (tongxin.core.visibility): the same definition listings,
+        feeds, search and the sitemap use, so an expired page or consent is gone from its own
+        URL at that moment. Previews show drafts to editors."""
+        scope = getattr(view, "visibility_scope", "web")
+        if not getattr(request, "is_preview", False) and not is_visible(self, scope):
+            raise Http404("not visible to the public")
+        response = super().serve(request, view, args, kwargs)
+        if scope == "web":
+            mark_shareable(response)
+        return response
 
-        # The conversion middleware applies this page's own rules to the whole response.
-        request.tongxin_page = self
-        # Converted pages are cached per revision and script (tongxin.scripts.pagecache); on
-        # a miss the middleware stores the converted render under request.tongxin_cache_key.
-        script = script_for_language(translation.get_language())
-        cached = cached_response(request, self, script, args, kwargs)
-        if cached is not None:
-            return cached
-        return super().serve(request, *args, **kwargs)
-
-    preview_modes = [("", "简体预览"), ("hant", "繁體預覽")]
+    preview_modes = [("", "简体预览"), (HANT.code, "繁體預覽")]
 
     def serve_preview(self, request, mode_name):
         """Editors preview both renditions; the admin is outside the script prefixes, so the
-        conversion the public middleware does is applied here."""
+        conversion the public middleware does is applied here, by the same function."""
         from tongxin.scripts.rendition import render_response_for_script
 
-        script = "hant" if mode_name == "hant" else "hans"
-        language = "zh-hant" if script == "hant" else "zh-hans"
-        with translation.override(language):
+        script = scripts.get(mode_name)
+        with script.activate():
+            request.script = script
             response = super().serve_preview(request, mode_name)
             if hasattr(response, "render"):
                 response.render()
-            request.tongxin_page = self
-            return render_response_for_script(response, script, page=self)
+            return render_response_for_script(response, script.code, page=self)
 
     @property
     def display_date(self):

@@ -7,24 +7,17 @@ from django.http import HttpResponse
 from django.urls import reverse
 from wagtail.models import Page, Site
 
-from stories.models import StoryPage
+from tongxin.scripts import script as scripts
 
-# hreflang values as base.html writes them (BCP 47 script subtags are title case).
-HREFLANG = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+from .visibility import visible
 
 
 def public_pages(site):
-    """Live public pages of the site, without stories whose consent does not cover the web."""
+    """The site's pages visible on the web (tongxin.core.visibility)."""
     if site is None:
         return Page.objects.none()
-    hidden_stories = StoryPage.objects.exclude(
-        pk__in=StoryPage.objects.live().consented("web").values("pk")
-    )
     return (
-        Page.objects.live()
-        .public()
-        .descendant_of(site.root_page, inclusive=True)
-        .exclude(pk__in=hidden_stories.values("pk"))
+        visible(Page.objects.descendant_of(site.root_page, inclusive=True), "web")
         .order_by("path")
         .only("id", "url_path", "path", "depth", "last_published_at", "latest_revision_created_at")
     )
@@ -66,7 +59,8 @@ class PageSitemap(Sitemap):
                 if code == "x-default" and default is not None:
                     alt["location"] = default["location"]
                 else:
-                    alt["lang_code"] = HREFLANG.get(code, code)
+                    script = scripts.get(code, None)
+                    alt["lang_code"] = script.lang if script else code
         return urls
 
 
@@ -81,8 +75,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /donate/",
         "Disallow: /switch/",
-        "Disallow: /zh-hans/search/",
-        "Disallow: /zh-hant/search/",
+        *(f"Disallow: {script.prefix}/search/" for script in scripts.SCRIPTS),
         "Allow: /",
         f"Sitemap: {base}/sitemap.xml",
         "",

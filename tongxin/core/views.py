@@ -32,7 +32,14 @@ def root_redirect(request):
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    """The same "not found" page for everyone: it never sets or clears a cookie, whatever
+    the request brought (a partner's feed or widget URL that went away included)."""
+    response = render(request, "404.html", status=404)
+    # Read by CsrfViewMiddleware.process_response; SessionMiddleware only deletes a cookie
+    # the request carried.
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
+    return response
 
 
 def server_error(request):

@@ -2,15 +2,10 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from campaigns.models import (
-    CampaignPage,
-    EpisodePage,
-    NewsPage,
-    body_field,
-    listing,
-    newest_first,
-)
+from campaigns.blocks import body_field
+from campaigns.models import CampaignPage, EpisodePage, NewsPage
 from stories.models import StoryPage
+from tongxin.core.listings import listing, newest_first
 from tongxin.core.models import TongxinPage
 
 
@@ -70,7 +65,7 @@ class HomePage(TongxinPage):
             listing(EpisodePage.objects.descendant_of(self), bodies=True)
         )[:6]
         context["latest_stories"] = newest_first(
-            listing(StoryPage.objects.descendant_of(self), bodies=True).consented("web")
+            listing(StoryPage.objects.descendant_of(self), bodies=True)
         )[:6]
         context["latest_news"] = newest_first(
             listing(NewsPage.objects.descendant_of(self), bodies=True)

@@ -8,6 +8,3 @@ class ScriptsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
-        from .pagecache import connect_signals
-
-        connect_signals()

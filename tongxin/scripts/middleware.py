@@ -1,23 +1,39 @@
-"""Turns every public HTML response into the reader's script."""
+"""Where the reader's script enters a request and where a finished answer is converted.
 
-from django.utils import translation
+`RenditionMiddleware` resolves `request.script` once, from the URL prefix (or the language
+the prefix activated), answers from the public response cache when it can, and otherwise
+converts the finished HTML answer (the one place that does) and offers it to the cache. The
+page an answer rendered comes with the answer itself (`context_data["page"]` of a
+TemplateResponse): its own conversion rules apply.
+"""
 
 from . import pagecache
-from .rendition import render_response_for_script, script_for_language
+from . import script as scripts
+from .rendition import render_response_for_script
+
+ADMIN_PREFIX = "/admin/"
 
 
-class ScriptConversionMiddleware:
+def rendered_page(response):
+    context = getattr(response, "context_data", None) or {}
+    page = context.get("page") if isinstance(context, dict) else None
+    return page if hasattr(page, "page_rules") else None
+
+
+class RenditionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        script = scripts.of_request(request)
+        request.script = script
+        if request.path.startswith(ADMIN_PREFIX):
+            # The admin is not a rendition.
+            return self.get_response(request)
+        cached = pagecache.lookup(request, script)
+        if cached is not None:
+            return cached
         response = self.get_response(request)
-        if request.path.startswith("/admin/") or getattr(response, "tongxin_cached", False):
-            # The admin is not a rendition; a cached page is in the reader's script already.
-            return response
-        script = script_for_language(translation.get_language())
-        response = render_response_for_script(
-            response, script, page=getattr(request, "tongxin_page", None)
-        )
-        pagecache.store(request, response)
+        response = render_response_for_script(response, script.code, page=rendered_page(response))
+        pagecache.store(request, response, script)
         return response

@@ -1,30 +1,27 @@
-"""Converted public pages, cached per page revision and script.
+"""The public response cache: rendered, converted answers kept per URL, script and content.
 
-`TongxinPage.serve` asks `cached_response` first. On a hit the reader gets the stored bytes
-and nothing is rendered or converted; on a miss `serve` renders as usual with
-`request.tongxin_cache_key` set, and `ScriptConversionMiddleware` calls `store` once the
-response is in the reader's script.
+The one module that keys, finds and stores cached answers. `RenditionMiddleware` asks
+`lookup` before routing (a hit costs no database query and no conversion) and calls `store`
+after converting a miss. A view opts its answer in with `mark_shareable`: page views
+(TongxinPage.serve for the web scope) and the partner routes (feeds, embeds) do; nothing
+else is ever stored (search, donation click-through, the admin, errors).
 
-Only anonymous GET/HEAD requests for the page itself are cached: no preview, no sub-route,
-and no query string except share-tracking parameters (WeChat appends `from=singlemessage&
-isappinstalled=0` to every shared link, campaigns add `utm_*`). Those change nothing a page
-shows except the switcher's links, which repeat them, so the query string is part of the key.
-Any other parameter (search, filters, paging) is rendered every time: pages read them.
+Only anonymous GET/HEAD requests are answered or stored, and only without a query string
+besides share-tracking parameters (WeChat appends `from=singlemessage&isappinstalled=0` to
+every shared link, campaigns add `utm_*`). Those change nothing a page shows except the
+switcher's links, which repeat them, so the query string is part of the key. Any other
+parameter (search, filters, paging, `?limit=`) is rendered every time.
 
-The key holds everything the converted bytes depend on:
+The key holds everything the bytes depend on:
 
-- the page and its live revision (a publish changes it on every app server, Redis or not);
-- the global content version of `tongxin.syndication.cache`, bumped on publish, unpublish,
-  moves, snippet, rule and consent changes (listings, organizations and funds on a page),
-  and, through `connect_signals` below, on changes to Wagtail settings and images;
-- today's date (Asia/Shanghai): stories whose consent ends today leave listings at midnight,
-  and a story page itself is refused by `StoryPage.serve` before the cache is asked;
-- the site's conversion configuration (variant and rules, see `rendition.site_rules_version`);
-- the rendition (script); scheme, host and path, which absolute links and QR codes use; the
+- the content state (tongxin.core.contentversion): the content version, bumped on publish,
+  unpublish, moves, snippets, rules, consent, settings and images, and the next moment a page
+  or a consent expires, so no answer outlives its page's expiry even if no job runs;
+- the site's conversion configuration (variant and rules, `rendition.site_rules_version`);
+- the reader's script; scheme, host and path, which absolute links and QR codes use; the
   query string, which the switcher's links repeat.
 
-Entries live `TONGXIN_PAGE_CACHE_SECONDS` (default 15 minutes; 0 turns the cache off), which
-also bounds how stale another process's per-process memory cache can be without Redis.
+Entries live `TONGXIN_PAGE_CACHE_SECONDS` (default 15 minutes; 0 turns the cache off).
 """
 
 import hashlib
@@ -32,13 +29,14 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
-from tongxin.syndication.cache import bump_content_version, content_version
+from tongxin.core.contentversion import content_state
 
 from .rendition import site_rules_version
 
-KEY_PREFIX = "scripts:page:v1"
+KEY_PREFIX = "scripts:page:v2"
 DEFAULT_CACHE_SECONDS = 15 * 60
 SAFE_METHODS = ("GET", "HEAD")
 # Cache-Control directives a view sets when its response is not for everyone.
@@ -57,19 +55,38 @@ TRACKING_PARAMETERS = frozenset(
     }
 )
 MAX_QUERY_STRING = 200
+# Headers replayed from a stored answer; the outer middlewares add the rest (CSP, framing,
+# security headers) as they do for a fresh render.
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Expose-Headers",
+)
+# Per-response choices views make with decorators (django-csp's `_csp_*`, Django's
+# `xframe_options_exempt`), read by the outer middlewares: kept with the answer.
+KEPT_ATTRIBUTE_PREFIXES = ("_csp", "xframe_options_exempt")
+SHAREABLE = "tongxin_shareable"
 
 
 def cache_seconds():
     return int(getattr(settings, "TONGXIN_PAGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
 
 
+def mark_shareable(response):
+    """The view's word that this answer is the same for every anonymous reader."""
+    setattr(response, SHAREABLE, True)
+    return response
+
+
 def _is_anonymous(request):
-    # Without a session cookie the reader cannot be logged in; reading request.user would
-    # touch the session and make every public page `Vary: Cookie`.
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return True
-    user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+    # Without a session cookie the reader cannot be logged in. With one (an editor, or a
+    # stale cookie) the cache stays out of the way: reading request.user to tell would load
+    # the session and make the answer `Vary: Cookie`.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def _only_tracking(request):
@@ -83,64 +100,60 @@ def _only_tracking(request):
     )
 
 
-def cacheable(request, args=(), kwargs=None):
-    """Whether this request for a page may be answered from, and stored in, the cache."""
+def cacheable(request):
+    """Whether this request may be answered from, and stored in, the cache."""
     return (
         cache_seconds() > 0
         and request.method in SAFE_METHODS
-        and not args
-        and not kwargs
         and not getattr(request, "is_preview", False)
         and _only_tracking(request)
         and _is_anonymous(request)
     )
 
 
-def page_cache_key(request, page, script):
+def cache_key(request, script):
     query = request.META.get("QUERY_STRING", "")
     where = hashlib.sha256(
         f"{request.scheme}\x1f{request.get_host()}\x1f{request.path}\x1f{query}".encode()
     ).hexdigest()[:32]
     # The rules first: reading them may fill their cache, never the other way round.
     rules = site_rules_version()
-    return ":".join(
-        str(part)
-        for part in (
-            KEY_PREFIX,
-            page.pk,
-            page.live_revision_id or 0,
-            script,
-            content_version(),
-            timezone.localdate().isoformat(),
-            rules,
-            where,
-        )
-    )
+    return ":".join((KEY_PREFIX, str(script), content_state(), rules, where))
 
 
-def cached_response(request, page, script, args=(), kwargs=None):
-    """The stored response for this request, or None (then `store` may keep the render)."""
-    request.tongxin_cache_key = None
-    if not cacheable(request, args, kwargs):
+def lookup(request, script):
+    """The stored answer for this request (a 304 when its validators match), or None."""
+    if not cacheable(request):
         return None
-    key = page_cache_key(request, page, script)
-    found = cache.get(key)
-    if found is None:
-        request.tongxin_cache_key = key
+    found = cache.get(cache_key(request, script))
+    if not isinstance(found, dict):
         return None
-    content_type, content = found
-    response = HttpResponse(content, content_type=content_type)
-    # Already in the reader's script: the conversion middleware must leave it alone.
+    response = HttpResponse(found["content"])
+    for name, value in found["headers"].items():
+        response[name] = value
+    for name, value in found["attributes"].items():
+        setattr(response, name, value)
+    # Tests and operators can tell a hit from a render.
     response.tongxin_cached = True
-    return response
+    last_modified = parse_http_date_safe(found["headers"].get("Last-Modified", ""))
+    answer = get_conditional_response(
+        request,
+        etag=found["headers"].get("ETag"),
+        last_modified=last_modified,
+        response=response,
+    )
+    if answer is not response:
+        # A 304 repeats the validators, freshness and CORS headers of the stored answer.
+        for name, value in found["headers"].items():
+            if name != "Content-Type":
+                answer[name] = value
+    return answer
 
 
 def storable(request, response):
-    if not getattr(request, "tongxin_cache_key", None):
+    if not getattr(response, SHAREABLE, False) or not cacheable(request):
         return False
     if response.status_code != 200 or getattr(response, "streaming", False):
-        return False
-    if not response.get("Content-Type", "").startswith("text/html"):
         return False
     # Anything personal in the render: a cookie, a CSRF token, the session, a private answer.
     if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -152,50 +165,17 @@ def storable(request, response):
     return not any(word in cache_control for word in UNSHARED)
 
 
-def store(request, response):
-    """Keep the converted response of a cache miss (see `cached_response`)."""
-    if storable(request, response):
-        cache.set(
-            request.tongxin_cache_key,
-            (response["Content-Type"], response.content),
-            cache_seconds(),
-        )
-
-
-def setting_saved(sender, created=False, **kwargs):
-    # Settings rows are created with their defaults on first read (`for_request`, `load`),
-    # mid-request; that changes nothing a reader sees. Only an edit does.
-    if not created:
-        bump_content_version()
-
-
-def content_changed(sender, **kwargs):
-    bump_content_version()
-
-
-def connect_signals():
-    """Called from ScriptsConfig.ready(): what templates show beyond pages and snippets.
-
-    The content version (tongxin.syndication.cache) already moves on publishing, snippets,
-    rules and consent. Cached pages also show every Wagtail setting (the donation banner, the
-    conversion settings: templates read them through the `settings` context processor) and
-    images (their renditions' URLs), so saving or deleting one bumps it too.
-    """
-    from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-    from wagtail.images import get_image_model
-
-    settings_models = [
-        model
-        for model in apps.get_models()
-        if issubclass(model, (BaseGenericSetting, BaseSiteSetting))
-    ]
-    for model in settings_models:
-        uid = f"scripts.pagecache.{model._meta.label}"
-        post_save.connect(setting_saved, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}.delete")
-    image_model = get_image_model()
-    uid = f"scripts.pagecache.{image_model._meta.label}"
-    post_save.connect(content_changed, sender=image_model, dispatch_uid=f"{uid}.save")
-    post_delete.connect(content_changed, sender=image_model, dispatch_uid=f"{uid}.delete")
+def store(request, response, script):
+    """Keep the converted answer of a miss, if the view marked it shareable."""
+    if not storable(request, response):
+        return
+    entry = {
+        "content": response.content,
+        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+        "attributes": {
+            name: value
+            for name, value in vars(response).items()
+            if name.startswith(KEPT_ATTRIBUTE_PREFIXES)
+        },
+    }
+    cache.set(cache_key(request, script), entry, cache_seconds())

@@ -2,16 +2,7 @@
 
 from django.http import HttpResponsePermanentRedirect
 
-CANONICAL_PREFIX = {
-    "zh-hans": "zh-hans",
-    "zh-hant": "zh-hant",
-    "zh-cn": "zh-hans",
-    "zh-sg": "zh-hans",
-    "zh-my": "zh-hans",
-    "zh-tw": "zh-hant",
-    "zh-hk": "zh-hant",
-    "zh-mo": "zh-hant",
-}
+from . import script as scripts
 
 
 class CanonicalScriptPrefixMiddleware:
@@ -22,9 +13,9 @@ class CanonicalScriptPrefixMiddleware:
 
     def __call__(self, request):
         first, sep, rest = request.path.lstrip("/").partition("/")
-        canonical = CANONICAL_PREFIX.get(first.lower().replace("_", "-"))
-        if canonical and first != canonical:
+        script = scripts.from_prefix(first)
+        if script is not None and first != script.language:
             query = request.META.get("QUERY_STRING", "")
-            target = f"/{canonical}/{rest}" + (f"?{query}" if query else "")
+            target = f"{script.prefix}/{rest}" + (f"?{query}" if query else "")
             return HttpResponsePermanentRedirect(target)
         return self.get_response(request)

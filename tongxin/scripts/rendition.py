@@ -16,7 +16,6 @@ from django.core.cache import cache
 
 from .convert import Rules, convert_html, convert_text, strip_markers
 
-LANGUAGE_SCRIPT = {"zh-hans": "hans", "zh-hant": "hant"}
 SETTINGS_CACHE_KEY = "scripts:site-config:v2"
 SITE_CONFIG_SECONDS = 5 * 60
 
@@ -34,10 +33,6 @@ def domain_rules():
             hans, hant = line.split("\t")
             pairs.append((hans.strip(), hant.strip()))
     return tuple(pairs)
-
-
-def script_for_language(language):
-    return LANGUAGE_SCRIPT.get((language or "").lower(), "hans")
 
 
 def _site_config():
@@ -108,6 +103,8 @@ def text_for_script(text, script, source="hans", page=None):
 
 
 def render_response_for_script(response, script, page=None):
+    """The one place a finished HTML answer is turned into the reader's script (the
+    RenditionMiddleware for public answers, TongxinPage.serve_preview for previews)."""
     content_type = response.get("Content-Type", "")
     if getattr(response, "streaming", False) or not content_type.startswith("text/html"):
         return response

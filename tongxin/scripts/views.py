@@ -3,7 +3,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from .prefix import CANONICAL_PREFIX
+from . import script as scripts
 
 
 def swap_prefix(path, language):
@@ -13,7 +13,7 @@ def swap_prefix(path, language):
     kept: such routes render in the script of the cookie just set, and a page path without
     a prefix is sent on to the prefixed one by the same cookie."""
     first, _, rest = path.lstrip("/").partition("/")
-    if CANONICAL_PREFIX.get(first.lower()):
+    if scripts.from_prefix(first):
         return f"/{language}/{rest}"
     if path == "/" or not first:
         return f"/{language}/"
@@ -23,7 +23,8 @@ def swap_prefix(path, language):
 @never_cache
 def switch_script(request, language):
     """The switcher's link: remembers the reader's choice, then shows the same page."""
-    if language not in dict(settings.LANGUAGES):
+    script = scripts.get(language, None)
+    if script is None or language != script.language:
         raise Http404("unknown script")
     next_path = request.GET.get("next", "/")
     if not next_path.startswith("/") or not url_has_allowed_host_and_scheme(

@@ -24,6 +24,7 @@ from campaigns.models import (
 )
 from stories.models import StoryPage
 from tongxin.core.models import TongxinPage
+from tongxin.core.visibility import visible
 
 from .analysis import (
     MAX_QUERY_TOKENS,
@@ -122,10 +123,9 @@ class SearchParams:
 
 
 def public_campaigns():
-    """Live, public campaigns for the filter (two queries: restrictions, campaigns)."""
+    """Visible campaigns for the filter (one query)."""
     return list(
-        CampaignPage.objects.live()
-        .public()
+        visible(CampaignPage.objects.all(), "web")
         .order_by("path")
         .only("id", "title", "slug", "script", "path", "depth")
     )
@@ -139,14 +139,9 @@ def find_campaign(value, campaigns):
     return None
 
 
-def visible(entries):
-    """Only what a reader may find: live, outside private sections, and a story only while
-    its consent covers the web (checked now, so an expiry takes effect at once)."""
-    pages = Page.objects.live().public().values("pk")
-    consented = StoryPage.objects.consented("web").values("pk")
-    return entries.filter(page__in=pages).filter(
-        ~Q(page_type=StoryPage._meta.model_name) | Q(page__in=consented)
-    )
+def findable(entries):
+    """Only entries of pages visible on the web now (tongxin.core.visibility)."""
+    return entries.filter(page__in=visible(Page.objects.all(), "web").values("pk"))
 
 
 def match(words, phrase):
@@ -204,7 +199,7 @@ def search(params, request=None):
         return results
 
     found, in_title = match(words, compact(normalised))
-    entries = visible(SearchEntry.objects.filter(found))
+    entries = findable(SearchEntry.objects.filter(found))
     if params.type:
         entries = entries.filter(page_type=FILTER_TYPES[params.type]._meta.model_name)
     if campaign is not None:

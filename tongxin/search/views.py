@@ -1,10 +1,9 @@
 from types import SimpleNamespace
 
 from django.shortcuts import render
-from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from tongxin.scripts.rendition import script_for_language
+from tongxin.scripts import script as scripts
 
 from .query import SearchParams, type_choices
 from .query import search as run_search
@@ -24,10 +23,10 @@ def search(request):
     # in the *other* script than the reader's, so the converter always turns it into the
     # reader's (t2s for a simplified reader, s2t for a traditional one); the search box
     # keeps it exactly as typed.
-    reader = script_for_language(translation.get_language())
+    reader = scripts.of_request(request)
     context = {
         "params": params,
-        "echo": SimpleNamespace(script="hant" if reader == "hans" else "hans"),
+        "echo": SimpleNamespace(script=reader.other.code),
         "results": results,
         "type_choices": type_choices(),
         "prev_query": (

@@ -1,13 +1,14 @@
 """Feed entries: a page's text, full content, media and credits in the reader's script.
 
-Bodies are rendered here from their raw StreamField data rather than through the site's
-block templates: the templates look up images and funds block by block (a query per page
-for each), write relative, lazy, WebP-only image markup meant for our own pages, and use
-the site's CSS. Here every image and fund referenced by any entry is fetched in one query
-each, rich text of all entries is expanded in one pass, and every URL comes out absolute.
+An entry's full content is rendered by one template (syndication/feed_entry.html) with
+Django's autoescaping: the page's facts, then every body block through its own template (or
+a feed template of the same block value, see `{% feed_block %}`), then the attribution.
+No markup is built here. What the blocks need is fetched once for the whole feed: the
+bodies of all entries are converted together (one query per block type that looks anything
+up: images, funds), and the images' renditions are prefetched in one more.
 
-Text from a page is wrapped in origin markers with the page's script; labels written here
-are simplified; convert_html then turns the whole fragment into the reader's script.
+Text from a page is marked with the page's script; labels are simplified; the converter then
+turns the whole fragment into the reader's script, and every URL is made absolute.
 """
 
 import datetime
@@ -16,25 +17,21 @@ import re
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.utils.html import escape, linebreaks, strip_tags
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from wagtail.images import get_image_model
-from wagtail.rich_text import expand_db_html
+from wagtail.blocks import StreamValue
 
 from campaigns.models import (
     CampaignOrganizer,
     CampaignPage,
-    EpisodePage,
-    Fund,
     FundLaunchEventPage,
     FundLaunchOrganizer,
-    NewsPage,
 )
-from stories.models import StoryPage
-from tongxin.core.templatetags.tongxin_tags import cn_date, is_video_file, yuan
-from tongxin.scripts.convert import convert_html, convert_text, wrap
+from tongxin.core.templatetags.tongxin_tags import is_video_file
+from tongxin.scripts.convert import convert_html, convert_text
 from tongxin.scripts.rendition import rules_for, usable
-from tongxin.scripts.templatetags.scripts import KEEP_SPAN
 
 from .pages import page_url
 
@@ -62,10 +59,6 @@ VIDEO_TYPES = {
     ".mov": "video/quicktime",
     ".m3u8": "application/vnd.apple.mpegurl",
 }
-WISH_STATUS = {"open": "待认领", "claimed": "已认领", "fulfilled": "已实现"}
-# Joins every entry's rich text for one expand_db_html pass; a private-use code point the
-# script converter does not reserve.
-_SEP = "\ue00f"
 _RELATIVE_URL_RE = re.compile(r"""(\s(?:href|src)=")(/(?!/)[^"]*)(")""")
 
 
@@ -119,11 +112,6 @@ def page_dates(page):
     return published, updated
 
 
-def _raw_blocks(stream):
-    raw = getattr(stream, "raw_data", None)
-    return list(raw) if raw is not None else []
-
-
 def _list_items(raw):
     """A ListBlock's raw value: `[{"type": "item", "value": v}]` (current) or `[v]` (old)."""
     items = []
@@ -133,6 +121,41 @@ def _list_items(raw):
         else:
             items.append(item)
     return items
+
+
+def _raw_blocks(stream):
+    raw = getattr(stream, "raw_data", None)
+    return list(raw) if raw is not None else []
+
+
+def converted_bodies(pages):
+    """{page pk: body StreamValue} for all `pages`, converted together.
+
+    Wagtail converts a stream's blocks per block type (`bulk_to_python`); one stream holding
+    every entry's blocks makes that one query per type for the whole feed instead of one per
+    entry. The images' feed renditions come in one more query.
+    """
+    with_body = [page for page in pages if getattr(page, "body", None) is not None]
+    if not with_body:
+        return {}
+    stream_block = with_body[0].body.stream_block
+    raws = [_raw_blocks(page.body) for page in with_body]
+    combined = list(StreamValue(stream_block, list(chain.from_iterable(raws)), is_lazy=True))
+    images = [
+        child.value["image"]
+        for child in combined
+        if child.block_type == "image" and child.value.get("image") is not None
+    ]
+    if images:
+        prefetch_related_objects(images, "renditions")
+    bodies, start = {}, 0
+    for page, raw in zip(with_body, raws, strict=True):
+        children = combined[start : start + len(raw)]
+        start += len(raw)
+        bodies[page.pk] = StreamValue(
+            stream_block, [(c.block_type, c.value, c.id) for c in children], is_lazy=False
+        )
+    return bodies
 
 
 def _credits(stream):
@@ -147,13 +170,6 @@ def _credits(stream):
     return rows
 
 
-def _figure_value(raw):
-    value = str(raw or "").strip()
-    if value.isdigit() and len(value) > 4:
-        return f"{int(value):,}"
-    return value
-
-
 class EntryBuilder:
     """Builds the entries of one feed; what the entries need is fetched once for all."""
 
@@ -163,48 +179,12 @@ class EntryBuilder:
         self.root_path = root_path
         self._site_rules = None
         self._page_rules = {}
-        self._renditions = {}
 
     # ----------------------------------------------------------------- prefetching
 
     def _prefetch(self, pages):
-        image_ids, fund_ids, texts = set(), set(), []
-        for page in pages:
-            for index, block in enumerate(_raw_blocks(getattr(page, "body", None))):
-                kind, value = block.get("type"), block.get("value")
-                if kind == "image" and isinstance(value, dict) and value.get("image"):
-                    image_ids.add(value["image"])
-                elif kind == "donate" and isinstance(value, dict) and value.get("fund"):
-                    fund_ids.add(value["fund"])
-                elif kind == "paragraph" and isinstance(value, str):
-                    texts.append(((page.pk, index), value))
-        self.images = {}
-        if image_ids:
-            images = get_image_model().objects.filter(pk__in=image_ids)
-            self.images = {i.pk: i for i in images.prefetch_renditions(FEED_IMAGE_SPEC)}
-        self.funds = {}
-        if fund_ids:
-            funds = Fund.objects.filter(pk__in=fund_ids).select_related("organization", "custodian")
-            self.funds = {fund.pk: fund for fund in funds}
-        self.rich_text = self._expand_rich_text(texts)
+        self.bodies = converted_bodies(pages)
         self.organizers = self._organizers(pages)
-
-    @staticmethod
-    def _expand_rich_text(texts):
-        """Every paragraph of every entry through one expand_db_html call, so that internal
-        links cost one query per link type for the whole feed."""
-        if not texts:
-            return {}
-        sources = [source for _, source in texts]
-        joined = _SEP.join(sources)
-        parts = None
-        if joined.count(_SEP) == len(sources) - 1:
-            parts = expand_db_html(joined).split(_SEP)
-        if parts is None or len(parts) != len(sources):
-            parts = [expand_db_html(source) for source in sources]
-        return {
-            key: KEEP_SPAN.sub(r"-{\1}-", part) for (key, _), part in zip(texts, parts, strict=True)
-        }
 
     @staticmethod
     def _organizers(pages):
@@ -259,17 +239,8 @@ class EntryBuilder:
         variant, rules = self._rules(page)
         return convert_html(value, target=self.script, variant=variant, rules=rules)
 
-    def _rendition(self, image_id):
-        """The feed rendition of an image as Media, once per image per feed."""
-        if image_id not in self._renditions:
-            self._renditions[image_id] = self._make_rendition(image_id)
-        media = self._renditions[image_id]
-        return Media(**vars(media)) if media is not None else None
-
-    def _make_rendition(self, image_id):
-        image = self.images.get(image_id)
-        if image is None:
-            return None
+    def _rendition(self, image):
+        """The feed rendition of an image as Media, or None for a missing or broken file."""
         try:
             rendition = image.get_rendition(FEED_IMAGE_SPEC)
         except (OSError, ValueError):  # a missing original (SourceImageIOError), a bad file
@@ -288,114 +259,20 @@ class EntryBuilder:
 
     # ----------------------------------------------------------------- body
 
-    def _block_html(self, page, index, kind, value):
-        """HTML of one body block: the page's text wrapped with its script, labels simplified."""
-        src = page.script if page.script in ("hans", "hant") else "hans"
-
-        def own(text):
-            return wrap(escape(str(text or "")), src)
-
-        if kind == "paragraph":
-            return wrap(self.rich_text.get((page.pk, index), ""), src)
-        if kind == "heading":
-            return f"<h2>{own(value)}</h2>" if value else ""
-        if not isinstance(value, dict):
-            return ""
-        if kind == "quote":
-            attribution = value.get("attribution")
-            footer = f"<footer>——{own(attribution)}</footer>" if attribution else ""
-            text = wrap(linebreaks(str(value.get("text") or "")), src)
-            return f"<blockquote>{text}{footer}</blockquote>"
-        if kind == "figures":
-            rows = []
-            for item in _list_items(value.get("items")):
-                item = item or {}
-                as_of = cn_date(item.get("as_of")) if item.get("as_of") else ""
-                rows.append(
-                    f"<li><strong>{escape(_figure_value(item.get('value')))}"
-                    f"{own(item.get('unit'))}</strong> {own(item.get('label'))}"
-                    + (f"（截至{escape(as_of)}）" if as_of else "")
-                    + "</li>"
-                )
-            return f"<ul>{''.join(rows)}</ul>" if rows else ""
-        if kind == "image":
-            media = self._rendition(value.get("image"))
-            if media is None:
-                return ""
-            caption = " ".join(
-                own(value.get(k)) for k in ("caption", "credit") if value.get(k)
-            ).strip()
-            figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-            return (
-                f'<figure><img src="{escape(media.url)}" width="{media.width}" '
-                f'height="{media.height}" alt="{own(value.get("alt"))}">{figcaption}</figure>'
-            )
-        if kind == "video":
-            url = str(value.get("url") or "")
-            if not url.lower().startswith("https://"):
-                return ""
-            caption = f" {own(value.get('caption'))}" if value.get("caption") else ""
-            return f'<p><a href="{escape(url)}">观看视频</a>{caption}</p>'
-        if kind == "donate":
-            return self._donate_html(value, own)
-        if kind == "wishes":
-            rows = []
-            for wish in _list_items(value.get("items")):
-                wish = wish or {}
-                status = WISH_STATUS.get(wish.get("status"), WISH_STATUS["open"])
-                rows.append(
-                    f"<li>{own(wish.get('wish'))} —— {own(wish.get('recipient'))}（{status}）</li>"
-                )
-            return f"<ul>{''.join(rows)}</ul>" if rows else ""
-        return ""
-
-    def _donate_html(self, value, own):
-        fund = self.funds.get(value.get("fund"))
-        if fund is None:
-            return ""
-        heading = own(value["heading"]) if value.get("heading") else escape(f"支持{fund.name}")
-        text = f"<p>{own(value.get('text'))}</p>" if value.get("text") else ""
-        disclosure = [
-            f"募捐组织：{escape(fund.organization.name)}",
-            f"公开募捐备案编号：{escape(fund.record_number)}",
-            f"募捐平台：{escape(fund.platform)}",
-        ]
-        if fund.custodian_id:
-            disclosure.append(f"监管机构：{escape(fund.custodian.name)}")
-        if fund.target:
-            disclosure.append(f"目标：{escape(yuan(fund.target))}")
-        if fund.is_open:
-            action = f'<a href="{escape(self.absolute(f"/donate/{fund.key}/"))}">去捐款</a>'
-        else:
-            action = "本次募捐已结束，感谢每一位爱心人士。"
-        return (
-            f"<aside><p><strong>{heading}</strong></p>{text}"
-            f"<p>{'；'.join(disclosure)}</p><p>{action}</p></aside>"
-        )
-
-    def _body_html(self, page):
-        parts = []
-        for index, block in enumerate(_raw_blocks(getattr(page, "body", None))):
-            html = self._block_html(page, index, block.get("type"), block.get("value"))
-            if html:
-                parts.append(html)
-        return "".join(parts)
-
     def _lead_image(self, page):
-        for block in _raw_blocks(getattr(page, "body", None)):
-            value = block.get("value")
-            if block.get("type") == "image" and isinstance(value, dict) and value.get("image"):
-                media = self._rendition(value["image"])
+        for child in self.bodies.get(page.pk, ()):
+            if child.block_type == "image" and child.value.get("image") is not None:
+                media = self._rendition(child.value["image"])
                 if media is not None:
-                    media.alt = self.text(value.get("alt"), page)
-                    media.credit = self.text(value.get("credit"), page)
+                    media.alt = self.text(child.value.get("alt"), page)
+                    media.credit = self.text(child.value.get("credit"), page)
                     return media
         return None
 
     def _first_paragraph_text(self, page):
-        for index, block in enumerate(_raw_blocks(getattr(page, "body", None))):
-            if block.get("type") == "paragraph":
-                text = html_lib.unescape(strip_tags(self.rich_text.get((page.pk, index), "")))
+        for child in self.bodies.get(page.pk, ()):
+            if child.block_type == "paragraph":
+                text = html_lib.unescape(strip_tags(child.value.source))
                 text = " ".join(text.split())
                 if text:
                     return text
@@ -408,12 +285,8 @@ class EntryBuilder:
         return [self.entry(page) for page in pages]
 
     def entry(self, page):
-        src = page.script if page.script in ("hans", "hant") else "hans"
-
-        def own(text):
-            return wrap(escape(str(text or "")), src)
-
         link = page_url(self.request, page, self.root_path)
+        kind = TYPE_NAMES.get(type(page).__name__, "page")
         published, updated = page_dates(page)
         credits = _credits(getattr(page, "credits", None)) + _credits(getattr(page, "byline", None))
         names = dict.fromkeys(chain.from_iterable(c["names"] for c in credits))
@@ -422,66 +295,39 @@ class EntryBuilder:
         if not authors:
             # Organizations are snippets, written in simplified characters.
             authors = [self.text(name, page, source="hans") for name in dict.fromkeys(organizers)]
+        photo_credit = getattr(page, "photo_credit", "") if kind == "news" else ""
+        video = source = None
+        video_url = getattr(page, "video_url", "") if kind == "episode" else ""
+        if not video_url.lower().startswith("https://"):
+            video_url = ""
+        if video_url:
+            video = Media(url=video_url, mime_type=self._video_type(video_url))
+        if kind == "news" and page.source_name:
+            source = {"name": self.text(page.source_name, page), "url": page.source_url}
 
-        head, tail = [], []
-        video = number = source = None
-        photo_credit = ""
-        if isinstance(page, CampaignPage):
-            if page.slogan:
-                head.append(f"<p><strong>{own(page.slogan)}</strong></p>")
-            if organizers:
-                head.append(f"<p>主办单位：{escape('、'.join(organizers))}</p>")
-        elif isinstance(page, EpisodePage):
-            number = page.number
-            if number:
-                head.append(f"<p>第 {number} 集</p>")
-            if page.video_url and page.video_url.lower().startswith("https://"):
-                head.append(f'<p><a href="{escape(page.video_url)}">观看视频</a></p>')
-                video = Media(url=page.video_url, mime_type=self._video_type(page.video_url))
-        elif isinstance(page, FundLaunchEventPage):
-            facts = []
-            if page.event_date:
-                facts.append(f"活动日期：{escape(cn_date(page.event_date))}")
-            if page.venue:
-                facts.append(f"地点：{own(page.venue)}")
-            if facts:
-                head.append(f"<p>{'；'.join(facts)}</p>")
-        elif isinstance(page, NewsPage):
-            if page.source_name:
-                source = {"name": self.text(page.source_name, page), "url": page.source_url}
-                name = own(page.source_name)
-                if page.source_url:
-                    name = f'<a href="{escape(page.source_url)}">{name}</a>'
-                head.append(f"<p>来源：{name}</p>")
-            photo_credit = page.photo_credit
-        elif isinstance(page, StoryPage):
-            head.append(self._story_facts(page, own))
-            if page.support:
-                head.append(f"<p>获得的帮助：{own(page.support)}</p>")
-            tail.append(
-                f"<p>为保护儿童，文中“{own(page.pseudonym)}”为化名，地区只写到县（市、区）。</p>"
-            )
+        html = render_to_string(
+            "syndication/feed_entry.html",
+            {
+                "page": page,
+                "kind": kind,
+                "link": link,
+                "organizers": organizers,
+                "credits": credits,
+                "photo_credit": photo_credit,
+                "video_url": video_url,
+                "body": self.bodies.get(page.pk, ()),
+            },
+            request=self.request,
+        )
+        content_html = self._absolutize(self.html(html, page))
 
-        rows = []
-        for credit in credits:
-            names = "、".join(own(n) for n in credit["names"])
-            rows.append(f"{own(credit['role'])}：{names}" if credit["role"] else names)
-        if photo_credit:
-            rows.append(f"图片：{own(photo_credit)}")
-        if rows:
-            head.append(f"<p>{'；'.join(rows)}</p>")
-        credits = [
+        feed_credits = [
             {"role": self.text(c["role"], page), "names": [self.text(n, page) for n in c["names"]]}
             for c in credits
         ]
         if photo_credit:
             role = self.text("图片", page, source="hans")
-            credits.append({"role": role, "names": [self.text(photo_credit, page)]})
-
-        title_html = own(page.title)
-        tail.append(f'<p>本文来自{SITE_NAME}：<a href="{escape(link)}">{title_html}</a></p>')
-        html = "".join(head) + self._body_html(page) + "".join(tail)
-        content_html = self._absolutize(self.html(html, page))
+            feed_credits.append({"role": role, "names": [self.text(photo_credit, page)]})
 
         summary = page.summary or getattr(page, "search_description", "")
         summary = self.text(summary, page) if summary else ""
@@ -491,7 +337,7 @@ class EntryBuilder:
 
         return Entry(
             page_id=page.pk,
-            page_type=TYPE_NAMES.get(type(page).__name__, "page"),
+            page_type=kind,
             id=stable_id(page),
             link=link,
             title=self.text(page.title, page),
@@ -500,24 +346,13 @@ class EntryBuilder:
             published=published,
             updated=updated,
             authors=authors,
-            credits=credits,
+            credits=feed_credits,
             tags=[self.text(tag, page) for tag in (page.tags or []) if str(tag).strip()],
             image=self._lead_image(page),
             video=video,
             source=source,
-            episode_number=number,
+            episode_number=getattr(page, "number", None) if kind == "episode" else None,
         )
-
-    @staticmethod
-    def _story_facts(page, own):
-        facts = [f"{own(page.pseudonym)}（化名）"]
-        if page.age is not None:
-            facts.append(f"{page.age} 岁")
-        if page.region:
-            facts.append(own(page.region))
-        if page.circumstances:
-            facts.append("、".join(own(c) for c in page.circumstances))
-        return f"<p>{'，'.join(facts)}</p>"
 
     @staticmethod
     def _video_type(url):

@@ -4,21 +4,23 @@ Light and self-contained: its own small HTML with inline CSS, no site chrome, no
 form, no cookie; links open in the top window. Only these routes may be framed, and only by
 settings.EMBED_FRAME_ANCESTORS (`*` by default); every other route keeps X-Frame-Options
 DENY and CSP frame-ancestors 'none'. The HTML goes through the script conversion middleware
-like every page (request.tongxin_page carries the page's own conversion rules).
+like every page.
 """
 
 from functools import wraps
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
+from wagtail.models import Site
 
 from campaigns.models import EpisodePage, SeriesPage
 from tongxin.core.templatetags.tongxin_tags import lead_images
+from tongxin.scripts import script as scripts
+from tongxin.scripts.pagecache import mark_shareable
 
 from .conditional import CACHE_CONTROL, without_cookies
 from .feeds import bad_request
@@ -28,11 +30,10 @@ from .pages import (
     BadParameter,
     entry_ids,
     load_entries,
-    load_page,
     page_url,
     parse_limit,
-    partner_cleared,
-    resolve,
+    shape_of,
+    site_root_path,
 )
 
 # Suggested iframe sizes (CSS pixels) for the copy-paste code and oEmbed.
@@ -82,36 +83,34 @@ def _series_of(page):
     return SeriesPage.objects.parent_of(page).only("id", "title", "script").first()
 
 
-@require_safe
 @without_cookies
 @partner_framing
-def embed_view(request, path):
+def embed_view(request, page):
+    """The widget of `page` (a route of the page: tongxin.syndication.routes), which Wagtail's
+    routing found and the page's serve checked is visible to partners."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    shape = shape_of(page)
+    if not shape:
+        raise Http404("this page has no embed")
     try:
         limit = parse_limit(request, default=EMBED_DEFAULT, maximum=EMBED_MAX)
     except BadParameter as error:
         return bad_request(str(error))
-    page, ref = resolve(request, path)
-    if not ref.shape:
-        raise Http404("this page has no embed")
-    page = page or load_page(ref)
-    if not partner_cleared(page):
-        raise Http404("not cleared for partners")
-    # The conversion middleware applies this page's own rules to the widget.
-    request.tongxin_page = page
-
+    root_path = site_root_path(Site.find_for_request(request))
     context = {
         "page": page,
-        "shape": ref.shape,
-        "page_url": page_url(request, page, ref.root_path),
-        "home_url": request.build_absolute_uri(f"/{request.LANGUAGE_CODE}/"),
+        "shape": shape,
+        "page_url": page_url(request, page, root_path),
+        "home_url": request.build_absolute_uri(scripts.of_request(request).prefix + "/"),
     }
-    if ref.shape == "list":
+    if shape == "list":
         items = load_entries(entry_ids(page, limit), with_bodies=False)
         leads = lead_images(items)
         context["cards"] = [
             {
                 "page": item,
-                "url": page_url(request, item, ref.root_path),
+                "url": page_url(request, item, root_path),
                 "image": leads.get(item.pk),
             }
             for item in items
@@ -119,6 +118,7 @@ def embed_view(request, path):
     else:
         context["image"] = lead_images([page]).get(page.pk)
         context["series"] = _series_of(page) if isinstance(page, EpisodePage) else None
-    response = render(request, "syndication/embed.html", context)
+    # A TemplateResponse: the conversion middleware finds the page, and its own rules, in it.
+    response = TemplateResponse(request, "syndication/embed.html", context)
     response["Cache-Control"] = CACHE_CONTROL
-    return response
+    return mark_shareable(response)

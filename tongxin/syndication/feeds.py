@@ -13,28 +13,29 @@ from dataclasses import dataclass, field
 
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
-from django.views.decorators.http import require_safe
+from wagtail.models import Site
 
+from tongxin.scripts import script as scripts
 from tongxin.scripts.convert import wrap
+from tongxin.scripts.pagecache import mark_shareable
 from tongxin.scripts.rendition import site_rules_version, text_for_script
 
-from .cache import cache_seconds, content_version, feed_key, version_timestamp
+from .cache import cache_seconds, content_state, content_version, feed_key, version_timestamp
 from .conditional import conditional, cors, etag_for, without_cookies
 from .content import SITE_NAME, EntryBuilder, newest
 from .pages import (
     FEED_MAX,
     BadParameter,
-    current_script,
     entry_ids,
     load_entries,
-    load_page,
     page_url,
     parse_limit,
-    resolve,
+    shape_of,
+    site_root_path,
 )
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -42,7 +43,6 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_TYPE = "application/feed+json"
-LANGUAGE_TAG = {"hans": "zh-Hans", "hant": "zh-Hant"}
 DEFAULT_DESCRIPTION = "困境儿童关爱保护信息发布平台"
 CREDIT_SCHEME = "urn:tongxin:credit"
 
@@ -74,8 +74,8 @@ def build_feed_data(request, page, root_path, script, limit):
         description=text_for_script(description, script, source="hans", page=page),
         link=page_url(request, page, root_path),
         feed_url=request.build_absolute_uri(request.path),
-        home_url=request.build_absolute_uri(f"/{request.LANGUAGE_CODE}/"),
-        language=LANGUAGE_TAG[script],
+        home_url=request.build_absolute_uri(scripts.get(script).prefix + "/"),
+        language=scripts.get(script).lang,
         updated=newest(entries, page.last_published_at or page.first_published_at),
         author=SITE_NAME,
         entries=entries,
@@ -347,28 +347,39 @@ def bad_request(message):
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-@require_safe
 @without_cookies
-def feed_view(request, path, kind):
+def feed_view(request, page, kind):
+    """A feed of `page` (a route of the page: tongxin.syndication.routes), which Wagtail's
+    routing found and the page's serve checked is visible to partners."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if shape_of(page) != "list":
+        raise Http404("this page has no feed")
     try:
         limit = parse_limit(request, default=FEED_MAX, maximum=FEED_MAX)
     except BadParameter as error:
         return bad_request(str(error))
+    script = scripts.of_request(request)
+    root_path = site_root_path(Site.find_for_request(request))
     version = content_version()
-    page, ref = resolve(request, path, version)
-    if not ref.has_feeds:
-        raise Http404("this page has no feed")
-    script = current_script()
     # The conversion fingerprint (variant, rules, shipped domain rules, OpenCC version): a
     # deploy that changes the shipped rules must not serve feeds converted the old way.
     rules = site_rules_version()
-    key = feed_key(version, ref.pk, script, kind, limit, request.scheme, request.get_host(), rules)
+    key = feed_key(
+        content_state(version),
+        page.pk,
+        script,
+        kind,
+        limit,
+        request.scheme,
+        request.get_host(),
+        rules,
+    )
     payload = cache.get(key)
     if payload is None:
-        page = page or load_page(ref)
-        payload = build_payload(request, page, ref.root_path, script, kind, limit, version)
+        payload = build_payload(request, page, root_path, script.code, kind, limit, version)
         cache.set(key, payload, cache_seconds())
     response = HttpResponse(payload["body"], content_type=payload["content_type"])
     response["Content-Language"] = payload["language"]
     cors(response)
-    return conditional(request, response, payload["etag"], payload["last_modified"])
+    return mark_shareable(conditional(request, response, payload["etag"], payload["last_modified"]))

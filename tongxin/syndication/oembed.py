@@ -17,17 +17,16 @@ from urllib.parse import unquote, urlsplit
 
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
-from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
-from tongxin.scripts.prefix import CANONICAL_PREFIX
-from tongxin.scripts.rendition import script_for_language, text_for_script
+from tongxin.scripts import script as scripts
+from tongxin.scripts.rendition import text_for_script
 
 from .conditional import CACHE_CONTROL, cors, without_cookies
 from .content import SITE_NAME
 from .embeds import EMBED_SIZES, iframe_html
-from .pages import find_public_page, page_path, partner_cleared, shape_of, site_root_path
+from .pages import find_public_page, page_path, shape_of, site_root_path
 
 MAX_URL_LENGTH = 2048
 CACHE_AGE = 3600
@@ -107,16 +106,16 @@ def site_for(request, scheme, hostname, port):
 
 
 def split_script_prefix(path):
-    """("zh-hant", "qingyun/") from "/zh-hant/qingyun/"; spellings like /zh-TW/ are
-    accepted as the site redirects them; no prefix → the default, simplified."""
+    """(HANT, "qingyun/") from "/zh-hant/qingyun/"; spellings like /zh-TW/ are accepted as
+    the site redirects them; no prefix → the default, simplified."""
     path = unquote(path)
     first, _, rest = path.lstrip("/").partition("/")
-    language = CANONICAL_PREFIX.get(first.lower().replace("_", "-"))
-    if language is None:
-        language, rest = "zh-hans", path.lstrip("/")
+    script = scripts.from_prefix(first)
+    if script is None:
+        script, rest = scripts.DEFAULT, path.lstrip("/")
     if rest and not rest.endswith("/"):
         rest += "/"
-    return language, rest
+    return script, rest
 
 
 def oembed_answer(request):
@@ -129,9 +128,9 @@ def oembed_answer(request):
     site = site_for(request, scheme, hostname, port)
     if site is None:
         raise Http404("not a host of this site")
-    language, rest = split_script_prefix(path)
+    script, rest = split_script_prefix(path)
     page = find_public_page(site, rest)
-    if page is None or not shape_of(page) or not partner_cleared(page):
+    if page is None or not shape_of(page):
         raise Http404("not a public page here")
 
     shape = shape_of(page)
@@ -140,17 +139,16 @@ def oembed_answer(request):
     height = min(height, maxheight) if maxheight else height
     host = f"[{hostname}]" if ":" in hostname else hostname
     origin = f"{scheme}://{host}" + (f":{port}" if port and port != DEFAULT_PORTS[scheme] else "")
-    with translation.override(language):
-        script = script_for_language(language)
+    with script.activate():
         src = origin + page_path(page, site_root_path(site)) + "embed/"
-        title = text_for_script(page.title, script, source=page.script, page=page)
+        title = text_for_script(page.title, script.code, source=page.script, page=page)
         html = str(iframe_html(src, title, shape, width, height))
     return {
         "version": "1.0",
         "type": "rich",
         "title": title,
         "provider_name": SITE_NAME,
-        "provider_url": f"{origin}/{language}/",
+        "provider_url": f"{origin}{script.prefix}/",
         "html": html,
         "width": width,
         "height": height,

@@ -1,21 +1,17 @@
-"""Which pages partners get, and where they are: resolution, selection, URLs, parameters.
+"""Which pages partners get, and where they are: selection, URLs, parameters.
 
-Only public, partner-cleared content leaves the site through feeds, embeds and oEmbed:
-live pages without view restrictions, and stories whose consent covers partners today
-(`StoryPage.objects.consented("partners")`).
+Only what is visible to the "partners" scope (tongxin.core.visibility) leaves the site
+through feeds, embeds and oEmbed. Feeds and embeds are routes of the page itself
+(tongxin.syndication.routes), so Wagtail's routing finds the page; oEmbed resolves a URL
+with `find_public_page`.
 """
 
 import re
-from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from campaigns.models import (
     CampaignPage,
@@ -24,13 +20,12 @@ from campaigns.models import (
     NewsIndexPage,
     NewsPage,
     SeriesPage,
-    index_members,
 )
 from stories.models import StoryIndexPage, StoryPage
+from tongxin.core.listings import index_members
+from tongxin.core.visibility import visible
 from tongxin.home.models import HomePage
-from tongxin.scripts.rendition import script_for_language
-
-from .cache import cache_seconds, content_version, resolution_key
+from tongxin.syndication.routes import PARTNERS
 
 # Pages with feeds and list embeds, and the page types that appear in them.
 LIST_MODELS = (HomePage, CampaignPage, SeriesPage, StoryIndexPage, NewsIndexPage)
@@ -51,9 +46,8 @@ class BadParameter(ValueError):
 
 
 def published(queryset):
-    """Live, without view restrictions, and not past its expiry time even if the job that
-    unpublishes expired pages has not run yet."""
-    return queryset.live().public().exclude(expire_at__lte=timezone.now())
+    """What partners may get of `queryset` now."""
+    return visible(queryset, PARTNERS)
 
 
 def parse_limit(request, default, maximum, name="limit"):
@@ -67,25 +61,7 @@ def parse_limit(request, default, maximum, name="limit"):
     return max(1, min(maximum, int(raw)))
 
 
-def current_script():
-    return script_for_language(translation.get_language())
-
-
 # --------------------------------------------------------------------------- resolution
-
-
-@dataclass(frozen=True)
-class PageRef:
-    """A resolved page, small enough to cache: its id, the root path of its site and what
-    partners get of it: "list" (feeds and a list embed), "card" (a card embed) or ""."""
-
-    pk: int
-    root_path: str
-    shape: str
-
-    @property
-    def has_feeds(self):
-        return self.shape == "list"
 
 
 def shape_of(page):
@@ -107,41 +83,6 @@ def find_public_page(site, path):
     root_path = site_root_path(site)
     queryset = Page.objects.filter(url_path=root_path + (path or ""))
     return published(queryset.descendant_of(site.root_page, inclusive=True)).specific().first()
-
-
-def resolve(request, path, version=None):
-    """(page or None, PageRef) for a syndication URL, or Http404. The reference is cached per
-    host and path under the content version, so a cached feed answers without a query; the
-    page itself is returned only when it had to be looked up."""
-    version = content_version() if version is None else version
-    key = resolution_key(version, request.get_host(), path)
-    cached = cache.get(key)
-    if cached == NOT_FOUND:
-        raise Http404("no public page at this path")
-    if cached is not None:
-        return None, cached
-    site = Site.find_for_request(request)
-    page = find_public_page(site, path)
-    if page is None:
-        cache.set(key, NOT_FOUND, 300)
-        raise Http404("no public page at this path")
-    ref = PageRef(page.pk, site_root_path(site), shape_of(page))
-    cache.set(key, ref, cache_seconds())
-    return page, ref
-
-
-def load_page(ref):
-    page = published(Page.objects.filter(pk=ref.pk)).specific().first()
-    if page is None:
-        raise Http404("no public page at this path")
-    return page
-
-
-def partner_cleared(page):
-    """May this single page go to partners? Stories only with partner consent today."""
-    if isinstance(page, StoryPage):
-        return page.consent_allows("partners")
-    return True
 
 
 # --------------------------------------------------------------------------- URLs
@@ -172,10 +113,6 @@ def _sort_date():
     return Coalesce(*dates, F("first_published_at"), output_field=DateTimeField())
 
 
-def _partner_stories():
-    return StoryPage.objects.live().consented("partners").values("pk")
-
-
 def entry_ids(page, limit):
     """Ids of the pages in `page`'s feed or list embed, in feed order (one query)."""
     if isinstance(page, SeriesPage):
@@ -187,16 +124,11 @@ def entry_ids(page, limit):
         )
         return ids[::-1]
     if isinstance(page, StoryIndexPage):
-        queryset = index_members(page, StoryPage).filter(pk__in=_partner_stories())
+        queryset = index_members(page, StoryPage)
     elif isinstance(page, NewsIndexPage):
         queryset = index_members(page, NewsPage)
     else:
-        story_type = ContentType.objects.get_for_model(StoryPage)
-        queryset = (
-            Page.objects.descendant_of(page)
-            .type(*ENTRY_MODELS)
-            .filter(~Q(content_type=story_type) | Q(pk__in=_partner_stories()))
-        )
+        queryset = Page.objects.descendant_of(page).type(*ENTRY_MODELS)
         return list(
             published(queryset)
             .annotate(sort_date=_sort_date())

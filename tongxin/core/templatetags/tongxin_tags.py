@@ -7,8 +7,6 @@ must keep a constant number of queries whatever the number of episodes, blocks o
 import hashlib
 import re
 from collections import defaultdict
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from types import SimpleNamespace
 from urllib.parse import urlencode, urlsplit
@@ -21,20 +19,16 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from tongxin.core import formatting
 from tongxin.core.models import TongxinPage
+from tongxin.core.visibility import visible
+from tongxin.scripts import script as scripts
 
 register = template.Library()
-
-# The two renditions: URL prefix, <html lang>/hreflang value, switcher label.
-# The labels name each script in its own characters, so they are kept as written (-{…}-).
-RENDITIONS = [("zh-hans", "zh-Hans", "-{简体}-"), ("zh-hant", "zh-Hant", "-{繁體}-")]
-DEFAULT_LANGUAGE = "zh-hans"
-PREFIX_RE = re.compile(r"^/(zh-hans|zh-hant)(?=/|$)", re.IGNORECASE)
 
 # Home pages sit at depth 2 (HomePage.max_count = 1, child of the tree root), so every page
 # below a home page has depth >= 3. Treebeard paths use 4 characters per level.
@@ -59,34 +53,29 @@ QR_SVG_RE = re.compile(
 # --------------------------------------------------------------------------- renditions
 
 
-def split_language(path):
-    """`/zh-hant/a/b/` → ("zh-hant", "/a/b/"); a path without a prefix → (None, path)."""
-    match = PREFIX_RE.match(path or "/")
-    if not match:
-        return None, path or "/"
-    return match.group(1).lower(), path[match.end() :] or "/"
-
-
-def rendition_path(path, language):
-    """The same path under another rendition prefix (only the first segment changes)."""
-    return f"/{language}{split_language(path)[1]}"
-
-
 def _current_path(context, page=None):
+    """(request, the path being read with its rendition prefix)."""
     request = context.get("request")
     path = getattr(request, "path", "/")
-    if split_language(path)[0] is None and page is not None:
+    if scripts.from_path(path) is None and page is not None:
         # Previews and other views serve the page from a URL without a rendition prefix.
         url = page.get_url(request=request) if hasattr(page, "get_url") else None
         if url:
             path = urlsplit(url).path
     if getattr(request, "is_preview", False):
         # A preview's request carries the page's simplified URL; the rendition previewed is
-        # the active language (TongxinPage.serve_preview overrides it for 繁體預覽).
-        language = (translation.get_language() or "").lower()
-        if language in {prefix for prefix, _, _ in RENDITIONS}:
-            path = rendition_path(path, language)
+        # the one TongxinPage.serve_preview set (繁體預覽).
+        path = scripts.of_request(request).prefix + scripts.split_path(path)[1]
     return request, path
+
+
+def _reading(request, path):
+    return scripts.from_path(path) or (scripts.of_request(request) if request else scripts.active())
+
+
+def rendition_path(path, script):
+    """The same path under another rendition prefix (only the first segment changes)."""
+    return script.prefix + scripts.split_path(path)[1]
 
 
 @register.simple_tag(takes_context=True)
@@ -98,15 +87,15 @@ def rendition_urls(context, page=None):
     of a page are the page, not one view of a filtered list.
     """
     request, path = _current_path(context, page)
-    current = split_language(path)[0] or translation.get_language() or DEFAULT_LANGUAGE
+    current = _reading(request, path)
 
-    def absolute(language):
-        target = rendition_path(path, language)
+    def absolute(script):
+        target = rendition_path(path, script)
         return request.build_absolute_uri(target) if request is not None else target
 
-    urls = {"hans": absolute("zh-hans"), "hant": absolute("zh-hant")}
-    urls["x_default"] = urls["hans"]
-    urls["current"] = urls["hant"] if current == "zh-hant" else urls["hans"]
+    urls = {script.code: absolute(script) for script in scripts.SCRIPTS}
+    urls["x_default"] = urls[scripts.DEFAULT.code]
+    urls["current"] = urls[current.code]
     return urls
 
 
@@ -114,18 +103,22 @@ def rendition_urls(context, page=None):
 def script_switcher(context, page=None):
     """`{% script_switcher page as links %}`: the 简体/繁體 links, same place and query string."""
     request, path = _current_path(context, page)
-    current = split_language(path)[0] or translation.get_language() or DEFAULT_LANGUAGE
+    current = _reading(request, path)
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     links = []
-    prefixed = split_language(path)[0] is not None
-    for language, lang, label in RENDITIONS:
+    prefixed = scripts.from_path(path) is not None
+    for script in scripts.SCRIPTS:
         # Routes outside the renditions (/donate/<key>/) keep their path: they render in
         # the script of the cookie the switch view sets.
-        target = rendition_path(path, language) if prefixed else path
+        target = rendition_path(path, script) if prefixed else path
         target += f"?{query}" if query else ""
         # Through the switch view, which remembers the choice in a cookie for `/`.
-        href = reverse("switch_script", args=(language,)) + "?" + urlencode({"next": target})
-        links.append({"lang": lang, "label": label, "href": href, "current": language == current})
+        href = reverse("switch_script", args=(script.language,)) + "?" + urlencode({"next": target})
+        # The labels name each script in its own characters: kept as written (-{…}-).
+        label = "-{" + script.label + "}-"
+        links.append(
+            {"lang": script.lang, "label": label, "href": href, "current": script == current}
+        )
     return links
 
 
@@ -146,7 +139,7 @@ def home_url():
     try:
         return reverse("wagtail_serve", args=("",))
     except NoReverseMatch:
-        return f"/{translation.get_language() or DEFAULT_LANGUAGE}/"
+        return scripts.active().prefix + "/"
 
 
 @register.simple_tag
@@ -155,7 +148,7 @@ def search_url():
     try:
         return reverse("search")
     except NoReverseMatch:
-        return f"/{translation.get_language() or DEFAULT_LANGUAGE}/search/"
+        return scripts.active().prefix + "/search/"
 
 
 # --------------------------------------------------------------------------- navigation
@@ -222,12 +215,9 @@ def site_nav(context, page=None):
         home_path = next(iter(home_path), None)
         if home_path is None:
             return []
-    children = (
-        Page.objects.filter(path__startswith=home_path, depth=HOME_DEPTH + 1)
-        .live()
-        .exclude(view_restrictions__isnull=False)
-        .order_by("path")
-    )
+    children = visible(
+        Page.objects.filter(path__startswith=home_path, depth=HOME_DEPTH + 1), "web"
+    ).order_by("path")
     children = list(_with_script(children, "show_in_menus")[:30])
     in_menu = [child for child in children if child.show_in_menus]
     current_path = getattr(page, "path", "")
@@ -391,68 +381,5 @@ def page_qr_svg(url):
 
 # --------------------------------------------------------------------------- money and dates
 
-
-def _decimal(value):
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _plain(number):
-    """A Decimal without trailing zeros, thousands separated: 3500 → 3,500; 186.240 → 186.24."""
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
-@register.filter
-def yuan(value):
-    """An amount in yuan, written the way Chinese reports write money.
-
-    - Below 10,000: exact, thousands separated, cents only when there are any:
-      0 → "0 元", 1234 → "1,234 元", 12.5 → "12.50 元".
-    - From 10,000, when exact to the hundred yuan (so at most two decimals of 万): in 万元,
-      trailing zeros dropped: 360000 → "36 万元", 1862400 → "186.24 万元",
-      35000000 → "3,500 万元".
-    - From 100,000,000, when exact to the million: in 亿元: 250000000 → "2.5 亿元".
-    - Anything else stays exact in 元 rather than being rounded, because these figures are
-      donation disclosures: 12345.5 → "12,345.50 元", 1862437 → "1,862,437 元".
-    - None or "" → ""; a value that is not a number is returned unchanged.
-    """
-    amount = _decimal(value)
-    if amount is None:
-        return "" if value is None or value == "" else value
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount >= 100_000_000 and amount % 1_000_000 == 0:
-        return f"{sign}{_plain(amount / 100_000_000)} 亿元"
-    if amount >= 10_000 and amount % 100 == 0:
-        return f"{sign}{_plain(amount / 10_000)} 万元"
-    if amount == amount.to_integral_value():
-        return f"{sign}{int(amount):,} 元"
-    return f"{sign}{amount:,.2f} 元"
-
-
-@register.filter
-def cn_date(value):
-    """A date the Chinese way, no leading zeros: 2026-03-01 → "2026年3月1日".
-
-    Aware datetimes are shown in the site's time zone (Asia/Shanghai); ISO strings are read.
-    """
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        value = value.date()
-    if not isinstance(value, date):
-        return value
-    return f"{value.year}年{value.month}月{value.day}日"
+register.filter("yuan", formatting.yuan)
+register.filter("cn_date", formatting.cn_date)

@@ -15,11 +15,14 @@ the conversion middleware renders them for the reader.
 from urllib.parse import urlencode
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
+from tongxin.core.visibility import is_visible
 from tongxin.scripts.markers import wrap_origin
 from tongxin.syndication.embeds import iframe_html
-from tongxin.syndication.pages import partner_cleared, shape_of
+from tongxin.syndication.pages import shape_of
+from tongxin.syndication.routes import PARTNERS
 
 register = template.Library()
 
@@ -49,7 +52,7 @@ def _public_url(context, page):
 
 
 def _find_public_url(request, page):
-    if page.get_view_restrictions().exists() or not partner_cleared(page):
+    if not is_visible(page, PARTNERS):
         return None
     url = page.get_url(request=request)
     return request.build_absolute_uri(url) if url else None
@@ -99,3 +102,23 @@ def embed_code(context, page=None):
         return {"code": ""}
     shape = shape_of(page)
     return {"code": iframe_html(f"{url}embed/", _title(page), shape), "shape": shape}
+
+
+# Blocks whose page markup does not suit a feed reader: page images are relative, lazy,
+# WebP srcsets; the donation block carries a QR code and the site's CSS classes. These render
+# the same block value through a feed template; every other block uses its own template.
+FEED_BLOCK_TEMPLATES = {
+    "image": "syndication/blocks/image.html",
+    "donate": "syndication/blocks/donate.html",
+}
+
+
+@register.simple_tag(takes_context=True)
+def feed_block(context, block):
+    """`{% feed_block block %}`: one body block as a feed shows it, from the block's value,
+    through a template with Django's autoescaping."""
+    template_name = FEED_BLOCK_TEMPLATES.get(block.block_type)
+    values = context.flatten()
+    if template_name is None:
+        return block.render(context=values)
+    return render_to_string(template_name, values | {"value": block.value, "self": block.value})

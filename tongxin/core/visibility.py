@@ -1,0 +1,114 @@
+"""What the public may see: the one definition every surface uses.
+
+A page is visible to a scope ("web": this site's pages, listings, search, sitemap and
+navigation; "partners": feeds, embeds and oEmbed) when it is
+
+- live,
+- public: no view restriction on itself or an ancestor,
+- not past its `expire_at` now: a page leaves the public at its expiry time, whether or not
+  the scheduled job has unpublished it yet (going live still waits for the job),
+- and cleared for the scope by its own page type: a page model may define
+  `visible_audience(scope, today)` returning the pks it allows (StoryPage: consent covers
+  the scope today). Core discovers those models; it imports no page app.
+
+Everything is one SQL query with subqueries: no surface pays a query per page.
+
+`next_change()` says when, with no edit and no job, this answer next changes by the clock
+alone (the next `expire_at` of a live page, or midnight, when consents end). Caches of
+rendered output put it in their keys (tongxin.core.contentversion.content_state), so no
+cached page, feed or embed outlives the moment a page or a consent expires.
+"""
+
+import datetime
+from functools import cache
+
+from django.apps import apps
+from django.core.cache import cache as django_cache
+from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+from wagtail.query import PageQuerySet
+
+SCOPES = ("web", "partners")
+NEXT_CHANGE_KEY = "visibility:next-change"
+
+
+def without_view_restrictions(queryset):
+    """`queryset.public()` in the same SQL query: pages with no view restriction on themselves
+    or an ancestor.
+
+    Wagtail's `public()` first reads every view restriction (one query per call) to build its
+    filter; here the database checks it in a NOT EXISTS subquery. A restriction covers a page
+    when the restricted page's tree path is a prefix of its own.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return queryset.exclude(Exists(restricted))
+
+
+@cache
+def audience_models():
+    """Concrete page models that narrow their own audience (`visible_audience`)."""
+    return tuple(
+        model
+        for model in apps.get_models()
+        if issubclass(model, Page)
+        and not model._meta.abstract
+        and callable(getattr(model, "visible_audience", None))
+    )
+
+
+def visible(queryset, scope="web", now=None):
+    """`queryset` narrowed to what `scope` may see at `now` (default: this moment)."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown visibility scope {scope!r}")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    queryset = without_view_restrictions(queryset.live()).exclude(expire_at__lte=now)
+    for model in audience_models():
+        allowed = model.visible_audience(scope, today)
+        if issubclass(queryset.model, model):
+            queryset = queryset.filter(pk__in=allowed)
+        elif issubclass(model, queryset.model):
+            others = ~Q(pk__in=model.objects.all().values("pk"))
+            queryset = queryset.filter(others | Q(pk__in=allowed))
+    return queryset
+
+
+class VisiblePageQuerySet(PageQuerySet):
+    def visible(self, scope="web", now=None):
+        return visible(self, scope, now)
+
+
+def is_visible(page, scope="web", now=None):
+    """Whether this one page is visible (one query); the page's own serve asks this."""
+    return visible(type(page).objects.filter(pk=page.pk), scope, now).exists()
+
+
+def _next_midnight(now):
+    local = timezone.localtime(now)
+    tomorrow = datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(tomorrow, local.tzinfo)
+
+
+def next_change(version, now=None):
+    """The next moment visibility changes by the clock alone, as a microsecond timestamp.
+
+    Kept in the cache per content version: an edit bumps the version and with it this answer.
+    Once the moment has passed it is worked out again (one query).
+    """
+    now = now or timezone.now()
+    now_us = int(now.timestamp() * 1_000_000)
+    key = f"{NEXT_CHANGE_KEY}:{version}"
+    found = django_cache.get(key)
+    if found is not None and found > now_us:
+        return found
+    upcoming = Page.objects.live().filter(expire_at__gt=now).aggregate(at=Min("expire_at"))["at"]
+    moment = _next_midnight(now)
+    if upcoming is not None and upcoming < moment:
+        moment = upcoming
+    found = int(moment.timestamp() * 1_000_000)
+    django_cache.set(key, found, 24 * 3600)
+    return found
