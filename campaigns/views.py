@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
-from tongxin.syndication.conditional import without_cookies
+from tongxin.core.responses import without_cookies
 
 from .models import DonationClick, Fund, donation_url_error
 

@@ -24,7 +24,7 @@ from wagtail.models import Site
 from campaigns.blocks import DonateBlock, FundChooserBlock
 from campaigns.models import DonationBanner, DonationClick, DonationHost, Fund, format_amount
 from campaigns.roles import ensure_fundraising_roles
-from tongxin.core.templatetags.tongxin_tags import yuan
+from tongxin.core.formatting import yuan
 
 from .factories import FundFactory, NewsPageFactory, OrganizationFactory
 

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import RichText
 
-from campaigns.models import public_pages
+from tongxin.core.visibility import without_view_restrictions as public_pages
 
 from .factories import (
     CampaignPageFactory,
@@ -135,7 +135,7 @@ def request(client, url):
 def measure(client, page, prefix):
     """(queries of an uncached render, queries of the page-cache hit that follows).
 
-    The page cache (tongxin.scripts.pagecache) keys a render by page, revision, script,
+    The page cache (tongxin.core.pagecache) keys a render by page, revision, script,
     content version, date, conversion rules and URL; emptying every cache before the request
     makes it a miss whatever the key, and empties the other caches a render reads too (the
     conversion configuration, the content version, Wagtail's site root paths): the render is

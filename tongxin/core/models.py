@@ -15,14 +15,14 @@ from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from tongxin.scripts import script as scripts
-from tongxin.scripts.pagecache import mark_shareable
 from tongxin.scripts.panels import AmbiguousCharactersPanel
 from tongxin.scripts.script import HANS, HANT
-from tongxin.syndication.routes import SyndicationRoutes
 
 from .blocks import ConversionRuleBlock, CreditBlock
 from .exif import scrub_image
 from .fields import StringListField
+from .pagecache import mark_shareable
+from .routes import SyndicationRoutes
 from .visibility import VisiblePageQuerySet, is_visible
 
 SCRUBBED_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
@@ -123,7 +123,7 @@ class TongxinPage(SyndicationRoutes, Page):
         abstract = True
 
     def serve(self, request, view=None, args=None, kwargs=None):
-        """The page or one of its routes (tongxin.syndication.routes), only while the page is
+        """The page or one of its routes (tongxin.core.routes), only while the page is
         visible to the route's scope (tongxin.core.visibility): the same definition listings,
         feeds, search and the sitemap use, so an expired page or consent is gone from its own
         URL at that moment. Previews show drafts to editors."""

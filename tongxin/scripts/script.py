@@ -1,6 +1,6 @@
 """The reader's script: one small object, resolved once per request from the URL prefix.
 
-`RenditionMiddleware` (tongxin.scripts.middleware) sets `request.script` before routing;
+`RenditionMiddleware` (tongxin.core.middleware) sets `request.script` before routing;
 views, templates (the `script` context variable), feeds, the page cache and the converter
 all receive this object and never map language codes themselves. Every spelling of a
 script a URL, a cookie or an `Accept-Language` header may carry is listed here, once.

@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "tongxin.scripts.middleware.RenditionMiddleware",
+    "tongxin.core.middleware.RenditionMiddleware",
 ]
 
 ROOT_URLCONF = "tongxin.urls"

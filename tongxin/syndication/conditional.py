@@ -1,11 +1,11 @@
 """Conditional GET for feeds: ETag, Last-Modified, 304, Cache-Control, CORS."""
 
 import hashlib
-from functools import wraps
 
-from django.conf import settings
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+
+from tongxin.core.responses import without_cookies  # noqa: F401 (the feed views use it)
 
 # Partners poll; five minutes of freshness keeps them (and a CDN) close to the source while
 # publishing still reaches them quickly. A CDN in front is purged on publish.
@@ -22,30 +22,6 @@ def cors(response):
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = "ETag"
     return response
-
-
-def without_cookies(view):
-    """No Set-Cookie on the answer, whatever cookies the request brought.
-
-    Feeds, widgets and oEmbed answers are `Cache-Control: public`: a shared cache (a CDN,
-    a partner's proxy) may store one with its headers and replay it to everyone. Two
-    middlewares would otherwise add a cookie on the way out: CsrfViewMiddleware replaces a
-    malformed `csrftoken` with a fresh one (replayed, every reader would share that token),
-    and SessionMiddleware deletes a stale `sessionid` (replayed, it would log editors out).
-    Neither view reads the session or renders a form, so both are switched off here.
-    """
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        finally:
-            # Read by CsrfViewMiddleware.process_response (Django >= 4.1).
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-            # SessionMiddleware only deletes a cookie the request carried.
-            request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
-
-    return wrapped
 
 
 def conditional(request, response, etag, last_modified):

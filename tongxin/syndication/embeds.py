@@ -18,9 +18,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from wagtail.models import Site
 
 from campaigns.models import EpisodePage, SeriesPage
+from tongxin.core.pagecache import mark_shareable
 from tongxin.core.templatetags.tongxin_tags import lead_images
 from tongxin.scripts import script as scripts
-from tongxin.scripts.pagecache import mark_shareable
 
 from .conditional import CACHE_CONTROL, without_cookies
 from .feeds import bad_request
@@ -86,7 +86,7 @@ def _series_of(page):
 @without_cookies
 @partner_framing
 def embed_view(request, page):
-    """The widget of `page` (a route of the page: tongxin.syndication.routes), which Wagtail's
+    """The widget of `page` (a route of the page: tongxin.core.routes), which Wagtail's
     routing found and the page's serve checked is visible to partners."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])

@@ -19,9 +19,9 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 from django.utils.html import escape
 from wagtail.models import Site
 
+from tongxin.core.pagecache import mark_shareable
 from tongxin.scripts import script as scripts
 from tongxin.scripts.convert import wrap
-from tongxin.scripts.pagecache import mark_shareable
 from tongxin.scripts.rendition import site_rules_version, text_for_script
 
 from .cache import cache_seconds, content_state, content_version, feed_key, version_timestamp
@@ -349,7 +349,7 @@ def bad_request(message):
 
 @without_cookies
 def feed_view(request, page, kind):
-    """A feed of `page` (a route of the page: tongxin.syndication.routes), which Wagtail's
+    """A feed of `page` (a route of the page: tongxin.core.routes), which Wagtail's
     routing found and the page's serve checked is visible to partners."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])

@@ -2,7 +2,7 @@
 
 Only what is visible to the "partners" scope (tongxin.core.visibility) leaves the site
 through feeds, embeds and oEmbed. Feeds and embeds are routes of the page itself
-(tongxin.syndication.routes), so Wagtail's routing finds the page; oEmbed resolves a URL
+(tongxin.core.routes), so Wagtail's routing finds the page; oEmbed resolves a URL
 with `find_public_page`.
 """
 
@@ -23,9 +23,9 @@ from campaigns.models import (
 )
 from stories.models import StoryIndexPage, StoryPage
 from tongxin.core.listings import index_members
+from tongxin.core.routes import PARTNERS
 from tongxin.core.visibility import visible
 from tongxin.home.models import HomePage
-from tongxin.syndication.routes import PARTNERS
 
 # Pages with feeds and list embeds, and the page types that appear in them.
 LIST_MODELS = (HomePage, CampaignPage, SeriesPage, StoryIndexPage, NewsIndexPage)

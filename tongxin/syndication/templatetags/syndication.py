@@ -18,11 +18,11 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
+from tongxin.core.routes import PARTNERS
 from tongxin.core.visibility import is_visible
 from tongxin.scripts.markers import wrap_origin
 from tongxin.syndication.embeds import iframe_html
 from tongxin.syndication.pages import shape_of
-from tongxin.syndication.routes import PARTNERS
 
 register = template.Library()
 

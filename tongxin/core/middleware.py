@@ -7,9 +7,10 @@ page an answer rendered comes with the answer itself (`context_data["page"]` of 
 TemplateResponse): its own conversion rules apply.
 """
 
+from tongxin.scripts import script as scripts
+from tongxin.scripts.rendition import render_response_for_script
+
 from . import pagecache
-from . import script as scripts
-from .rendition import render_response_for_script
 
 ADMIN_PREFIX = "/admin/"
 

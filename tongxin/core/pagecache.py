@@ -32,9 +32,9 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from tongxin.core.contentversion import content_state
+from tongxin.scripts.rendition import site_rules_version
 
-from .rendition import site_rules_version
+from .contentversion import content_state
 
 KEY_PREFIX = "scripts:page:v2"
 DEFAULT_CACHE_SECONDS = 15 * 60
