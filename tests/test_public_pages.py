@@ -1026,7 +1026,7 @@ def test_site_wide_feeds_carry_the_campaigns_items_too(client, tree):
 
 
 def test_qr_code_of_a_url_with_markup_characters_is_only_paths():
-    from tongxin.core.templatetags.tongxin_tags import page_qr_svg
+    from tongxin.core.tags.qr import page_qr_svg
 
     svg = page_qr_svg('https://tongxin.example/zh-hans/a/?q="><script>alert(1)</script>')
     assert svg.startswith('<svg aria-hidden="true"') and svg.endswith("</svg>")
@@ -1038,7 +1038,7 @@ def test_a_tampered_cached_qr_code_is_not_output():
 
     from django.core.cache import cache
 
-    from tongxin.core.templatetags.tongxin_tags import page_qr_svg
+    from tongxin.core.tags.qr import page_qr_svg
 
     url = "https://tongxin.example/zh-hans/"
     key = "tongxin:qr:v1:" + hashlib.sha256(url.encode()).hexdigest()

@@ -93,6 +93,8 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = "图片"
         template = "blocks/image.html"
+        # The content format's name for a field (tongxin.exchange.blocks).
+        exchange_names = {"image": "file"}
 
 
 class VideoBlock(blocks.StructBlock):
@@ -123,6 +125,7 @@ class WishBlock(blocks.StructBlock):
     class Meta:
         icon = "pick"
         label = "微心愿"
+        exchange_names = {"recipient": "for"}
 
 
 class WishesBlock(blocks.StructBlock):

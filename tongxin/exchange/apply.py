@@ -9,8 +9,9 @@ always ends up matching the file.
 import uuid
 
 from campaigns.models import CampaignOrganizer, Fund, FundLaunchOrganizer
+from tongxin.core.blocks import FigureBlock
 
-from . import richtext
+from .blocks import store_block, store_value
 from .values import to_datetime
 
 
@@ -35,15 +36,6 @@ def _date(value):
     return value.isoformat() if value else None
 
 
-def _figure(item):
-    return {
-        "value": item["value"],
-        "unit": item.get("unit", ""),
-        "label": item["label"],
-        "as_of": _date(item.get("as_of")),
-    }
-
-
 def _credits(credits):
     return [
         {"type": "credit", "value": {"role": c["role"], "names": _list(c["names"])}}
@@ -51,37 +43,12 @@ def _credits(credits):
     ]
 
 
-def _block(block, keys, images):
-    kind = block["type"]
-    if kind == "paragraph":
-        return richtext.to_storage(block["text"])
-    if kind == "heading":
-        return block["text"]
-    if kind == "quote":
-        return {"text": block["text"], "attribution": block.get("attribution", "")}
-    if kind == "figures":
-        return {"items": _list([_figure(item) for item in block["items"]])}
-    if kind == "image":
-        return {
-            "image": images.get(block["file"]).pk,
-            **{k: block.get(k, "") for k in ("alt", "caption", "credit", "consent")},
-        }
-    if kind == "video":
-        return {"url": block["url"], "caption": block.get("caption", "")}
-    if kind == "donate":
-        return {
-            "fund": keys.fund(block["fund"]),
-            "heading": block.get("heading", ""),
-            "text": block.get("text", ""),
-            "amounts": _list(block.get("amounts", [])),
-        }
-    if kind == "wishes":
-        wishes = [
-            {"wish": w["wish"], "recipient": w["for"], "status": w["status"]}
-            for w in block["items"]
-        ]
-        return {"items": _list(wishes)}
-    raise ValueError(f"unknown block type {kind}")  # schema.py lets none through
+class _Refs:
+    """Primary keys for what the format names by key or file (tongxin.exchange.blocks)."""
+
+    def __init__(self, keys, images):
+        self.fund = keys.fund
+        self.image = lambda file: images.get(file).pk
 
 
 def _organizers(model, content, keys):
@@ -92,7 +59,11 @@ def _organizers(model, content, keys):
 
 
 def _figures(content):
-    return [{"type": "figure", "value": _figure(item)} for item in content.get("figures", [])]
+    block = FigureBlock()
+    return [
+        {"type": "figure", "value": store_value(block, item, None)}
+        for item in content.get("figures", [])
+    ]
 
 
 def _type_fields(page, type_name, content, keys, resolve_path):
@@ -154,6 +125,6 @@ def apply_content(page, type_name, content, keys, images, resolve_path):
     _type_fields(page, type_name, content, keys, resolve_path)
     if hasattr(page, "body"):
         page.body = [
-            {"type": block["type"], "value": _block(block, keys, images)}
+            {"type": block["type"], "value": store_block(block, _Refs(keys, images))}
             for block in get("body", [])
         ]

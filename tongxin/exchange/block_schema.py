@@ -1,6 +1,7 @@
 """Validation of body blocks and the image files they name.
 
-Each block becomes its canonical dict (see values.py); image files are checked on disk
+Each block becomes its canonical dict (see values.py) through tongxin.exchange.blocks, which
+reads every field with the limits its block declares; image files are checked on disk
 (exists, allowed type and size, Pillow can read it) and identified by their SHA-1.
 """
 
@@ -14,10 +15,11 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from tongxin.core.blocks import FigureBlock
+
 from . import reader as R
-from . import spec
-from .richtext import clean_paragraph
-from .values import ImageFile, Invalid, compact
+from .blocks import block_types, format_keys, format_keys_of, read_block, read_struct
+from .values import ImageFile, Invalid
 
 IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP")
 
@@ -102,118 +104,29 @@ def _read_image(path, mtime_ns, size):
     return ImageFile(sha1=hashlib.sha1(data).hexdigest(), path=str(path))  # noqa: S324
 
 
-def paragraph_text(value):
-    value = R.text(blank=False)(value)
-    canonical, problems = clean_paragraph(value)
-    if problems:
-        raise Invalid("; ".join(problems))
-    return canonical
-
-
 def figure_items(r, key, ctx, required=False, min_items=0):
-    items = []
-    for item in r.children(key, spec.FIGURE_KEYS, required=required, min_items=min_items):
-        items.append(
-            compact(
-                value=item.get("value", R.text(40, blank=False), required=True),
-                unit=item.get("unit", R.text(20)),
-                label=item.get("label", R.text(120, blank=False), required=True),
-                as_of=item.get("as_of", R.date),
-            )
-        )
-    return items
-
-
-def _paragraph(b, ctx):
-    return {"text": b.get("text", paragraph_text, required=True)}
-
-
-def _heading(b, ctx):
-    return {"text": b.get("text", R.text(blank=False), required=True)}
-
-
-def _quote(b, ctx):
-    return compact(
-        text=b.get("text", R.text(blank=False), required=True),
-        attribution=b.get("attribution", R.text()),
-    )
-
-
-def _figures(b, ctx):
-    return {"items": figure_items(b, "items", ctx, required=True, min_items=1)}
-
-
-def _image(b, ctx):
-    return compact(
-        file=b.get("file", ctx.image_file, required=True),
-        alt=b.get("alt", R.text(250, blank=False), required=True),
-        caption=b.get("caption", R.text(500)),
-        credit=b.get("credit", R.text(120)),
-        consent=b.get("consent", R.choice(spec.IMAGE_CONSENTS)),
-    )
-
-
-def _video(b, ctx):
-    return compact(
-        url=b.get("url", R.url(("https",)), required=True),
-        caption=b.get("caption", R.text(500)),
-    )
-
-
-def _donate(b, ctx):
-    amounts = b.get("amounts", R.as_list, default=[])
-    for index, amount in enumerate(amounts):
-        try:
-            R.integer(1, 1_000_000)(amount)
-        except Invalid as exc:
-            b.error(f"amounts[{index}]", str(exc))
-    return compact(
-        fund=b.get("fund", ctx.known(ctx.fund_keys, "fund"), required=True),
-        heading=b.get("heading", R.text(120)),
-        text=b.get("text", R.text()),
-        amounts=list(amounts),
-    )
-
-
-def _wishes(b, ctx):
-    items = []
-    for item in b.children("items", spec.WISH_KEYS, required=True, min_items=1):
-        items.append(
-            {
-                "wish": item.get("wish", R.text(200, blank=False), required=True),
-                "for": item.get("for", R.text(100, blank=False), required=True),
-                "status": item.get("status", R.choice(spec.WISH_STATUSES), default="open"),
-            }
-        )
-    return {"items": items}
-
-
-BLOCK_READERS = {
-    "paragraph": _paragraph,
-    "heading": _heading,
-    "quote": _quote,
-    "figures": _figures,
-    "image": _image,
-    "video": _video,
-    "donate": _donate,
-    "wishes": _wishes,
-}
+    """Key figures of a page (campaigns, fund launches), read as FigureBlocks."""
+    block = FigureBlock()
+    return [
+        read_struct(item, block, ctx)
+        for item in r.children(key, format_keys_of(block), required=required, min_items=min_items)
+    ]
 
 
 def body(r, ctx):
-    blocks = []
+    types = block_types()
+    result = []
     for index, raw in enumerate(r.get("body", R.as_list, default=[])):
         name = f"body[{index}]"
         if not isinstance(raw, dict):
             r.error(name, "not an object")
             continue
         block_type = raw.get("type")
-        if not isinstance(block_type, str) or block_type not in BLOCK_READERS:
-            types = ", ".join(BLOCK_READERS)
+        if not isinstance(block_type, str) or block_type not in types:
             got = json.dumps(block_type, ensure_ascii=False)
-            r.error(f"{name}.type", f"unknown block type {got} (one of {types})")
+            r.error(f"{name}.type", f"unknown block type {got} (one of {', '.join(types)})")
             continue
-        keys = ("type", *spec.BLOCK_KEYS[block_type])
+        keys = ("type", *format_keys(block_type))
         b = R.Reader(r.report, r.where, raw, keys, prefix=f"{r.prefix}{name}.")
-        blocks.append({"type": block_type, **BLOCK_READERS[block_type](b, ctx)})
-    return blocks
+        result.append({"type": block_type, **read_block(b, block_type, ctx)})
+    return result

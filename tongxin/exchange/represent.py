@@ -12,10 +12,11 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from campaigns.models import Fund, Organization
+from tongxin.core.blocks import FigureBlock
 
-from . import richtext
+from .blocks import represent_block, represent_value
 from .site import relative_path
-from .values import ImageFile, compact, page_date, parse_date
+from .values import ImageFile, compact, page_date
 
 
 class Lookup:
@@ -66,20 +67,9 @@ def _items(raw_list):
     ]
 
 
-def _date(value):
-    return parse_date(value) if value else None
-
-
 def figures_of(items):
-    return [
-        compact(
-            value=item.get("value"),
-            unit=item.get("unit"),
-            label=item.get("label"),
-            as_of=_date(item.get("as_of")),
-        )
-        for item in _items(items)
-    ]
+    block = FigureBlock()
+    return [represent_value(block, item, None) for item in _items(items)]
 
 
 def credits_of(stream):
@@ -93,38 +83,12 @@ def _stream_values(stream, block_type):
     return [b["value"] for b in stream.raw_data if b["type"] == block_type]
 
 
-def _block(block, lookup):
-    kind, value = block["type"], block["value"]
-    if kind == "paragraph":
-        return [
-            {"type": "paragraph", "text": text}
-            for text in richtext.from_storage(value, lookup.page_url)
-        ]
-    if kind == "heading":
-        return [{"type": "heading", "text": value}]
-    if kind == "figures":
-        return [{"type": "figures", "items": figures_of(value.get("items"))}]
-    if kind == "wishes":
-        items = [
-            {"wish": w.get("wish", ""), "for": w.get("recipient", ""), "status": w.get("status")}
-            for w in _items(value.get("items"))
-        ]
-        return [{"type": "wishes", "items": items}]
-    if kind == "image":
-        image = lookup.image(value.get("image"))
-        fields = ("alt", "caption", "credit", "consent")
-        return [compact(type="image", file=image, **{k: value.get(k) for k in fields})]
-    if kind == "donate":
-        fund = lookup.fund(value.get("fund"))
-        amounts = [a for a in _items(value.get("amounts")) if a is not None]
-        fields = {k: value.get(k) for k in ("heading", "text")}
-        return [compact(type="donate", fund=fund, **fields, amounts=amounts)]
-    # quote, video: plain struct blocks whose keys are the format's keys.
-    return [compact(type=kind, **value)]
-
-
 def body_of(stream, lookup):
-    return [item for block in stream.raw_data for item in _block(block, lookup)]
+    return [
+        item
+        for block in stream.raw_data
+        for item in represent_block(block["type"], block["value"], lookup)
+    ]
 
 
 def _organizers(page, lookup):

@@ -105,16 +105,6 @@ PROGRAMME_KEYS = ("time", "item")
 FIGURE_KEYS = ("value", "unit", "label", "as_of")
 WISH_KEYS = ("wish", "for", "status")
 
-BLOCK_KEYS = {
-    "paragraph": ("text",),
-    "heading": ("text",),
-    "quote": ("text", "attribution"),
-    "figures": ("items",),
-    "image": ("file", "alt", "caption", "credit", "consent"),
-    "video": ("url", "caption"),
-    "donate": ("fund", "heading", "text", "amounts"),
-    "wishes": ("items",),
-}
 IMAGE_CONSENTS = ("cleared", "illustrative")
 WISH_STATUSES = ("open", "claimed", "fulfilled")
 

@@ -29,7 +29,7 @@ from campaigns.models import (
     FundLaunchEventPage,
     FundLaunchOrganizer,
 )
-from tongxin.core.templatetags.tongxin_tags import is_video_file
+from tongxin.core.tags.listings import is_video_file
 from tongxin.scripts.convert import convert_html, convert_text
 from tongxin.scripts.rendition import rules_for, usable
 

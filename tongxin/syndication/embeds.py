@@ -19,7 +19,7 @@ from wagtail.models import Site
 
 from campaigns.models import EpisodePage, SeriesPage
 from tongxin.core.pagecache import mark_shareable
-from tongxin.core.templatetags.tongxin_tags import lead_images
+from tongxin.core.tags.listings import lead_images
 from tongxin.scripts import script as scripts
 
 from .conditional import CACHE_CONTROL, without_cookies
