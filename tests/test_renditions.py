@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -1016,15 +1017,20 @@ class TestPageCache:
         client.raise_request_exception = False
         assert client.get(url).status_code == 404
 
-    def test_consent_ending_today_leaves_listings_at_midnight(self, client, site_tree, monkeypatch):
+    def test_consent_ending_today_leaves_listings_at_midnight(self, client, site_tree):
         StoryIdentity.objects.filter(story=site_tree.story).update(
             consent_expires_on=timezone.localdate()
         )
         url = url_of(site_tree.story_index, "/zh-hans/")
         assert "小雨的新书包" in fetch(client, url)
-        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
-        assert "小雨的新书包" not in fetch(client, url)
+        # The whole clock moves past midnight (Asia/Shanghai), and no job runs.
+        midnight = timezone.make_aware(
+            datetime.datetime.combine(
+                timezone.localdate() + datetime.timedelta(days=1), datetime.time(0, 0, 1)
+            )
+        )
+        with time_machine.travel(midnight, tick=False):
+            assert "小雨的新书包" not in fetch(client, url)
 
     def test_cache_can_be_turned_off(self, client, site_tree, settings):
         url = url_of(site_tree.campaign, "/zh-hans/")

@@ -31,10 +31,15 @@ class RenditionMiddleware:
         if request.path.startswith(ADMIN_PREFIX):
             # The admin is not a rendition.
             return self.get_response(request)
-        cached = pagecache.lookup(request, script)
-        if cached is not None:
-            return cached
+        # Only the renditions' URLs (pages, feeds, widgets) are cached; /healthz, /donate/ and
+        # the rest are answered fresh (and converted all the same).
+        in_rendition = scripts.from_path(request.path) is not None
+        if in_rendition:
+            cached = pagecache.lookup(request, script)
+            if cached is not None:
+                return cached
         response = self.get_response(request)
         response = render_response_for_script(response, script.code, page=rendered_page(response))
-        pagecache.store(request, response, script)
+        if in_rendition:
+            pagecache.store(request, response, script)
         return response

@@ -132,7 +132,7 @@ class TongxinPage(SyndicationRoutes, Page):
             raise Http404("not visible to the public")
         response = super().serve(request, view, args, kwargs)
         if scope == "web":
-            mark_shareable(response)
+            mark_shareable(response, page=self, scope=scope)
         return response
 
     preview_modes = [("", "简体预览"), (HANT.code, "繁體預覽")]

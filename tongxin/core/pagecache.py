@@ -26,6 +26,7 @@ Entries live `TONGXIN_PAGE_CACHE_SECONDS` (default 15 minutes; 0 turns the cache
 
 import hashlib
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -35,6 +36,7 @@ from django.utils.http import parse_http_date_safe
 from tongxin.scripts.rendition import site_rules_version
 
 from .contentversion import content_state
+from .visibility import visible
 
 KEY_PREFIX = "scripts:page:v2"
 DEFAULT_CACHE_SECONDS = 15 * 60
@@ -76,10 +78,26 @@ def cache_seconds():
     return int(getattr(settings, "TONGXIN_PAGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
 
 
-def mark_shareable(response):
-    """The view's word that this answer is the same for every anonymous reader."""
-    setattr(response, SHAREABLE, True)
+def mark_shareable(response, page=None, scope="web"):
+    """The view's word that this answer is the same for every anonymous reader.
+
+    `page`: the page the answer shows, when its own type narrows who may see it (stories:
+    consent). A hit on such an answer asks visibility again (one query), so a consent changed
+    even behind the CMS's back (no signal, no content version bump) is never served from here.
+    """
+    recheck = None
+    if page is not None and callable(getattr(type(page), "visible_audience", None)):
+        recheck = (page._meta.label, page.pk, scope)
+    setattr(response, SHAREABLE, {"recheck": recheck})
     return response
+
+
+def _still_visible(recheck):
+    if recheck is None:
+        return True
+    label, pk, scope = recheck
+    model = apps.get_model(label)
+    return visible(model.objects.filter(pk=pk), scope).exists()
 
 
 def _is_anonymous(request):
@@ -126,7 +144,7 @@ def lookup(request, script):
     if not cacheable(request):
         return None
     found = cache.get(cache_key(request, script))
-    if not isinstance(found, dict):
+    if not isinstance(found, dict) or not _still_visible(found.get("recheck")):
         return None
     response = HttpResponse(found["content"])
     for name, value in found["headers"].items():
@@ -170,6 +188,7 @@ def store(request, response, script):
     if not storable(request, response):
         return
     entry = {
+        "recheck": getattr(response, SHAREABLE)["recheck"],
         "content": response.content,
         "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
         "attributes": {

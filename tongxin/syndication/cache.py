@@ -1,4 +1,4 @@
-"""Cache keys of feeds, embeds and path resolutions (the content state is core's)."""
+"""Cache keys of feed payloads (the content state they depend on is core's)."""
 
 import hashlib
 
@@ -22,11 +22,6 @@ def cache_seconds():
 def _digest(*parts):
     raw = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
-
-
-def resolution_key(version, host, path):
-    """Cache key of `path` (relative to the site root) on `host` → page reference."""
-    return f"syndication:resolve:{version}:{_digest(host, path)}"
 
 
 def feed_key(version, page_id, script, kind, limit, scheme, host, rules=""):

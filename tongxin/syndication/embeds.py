@@ -19,6 +19,7 @@ from wagtail.models import Site
 
 from campaigns.models import EpisodePage, SeriesPage
 from tongxin.core.pagecache import mark_shareable
+from tongxin.core.routes import PARTNERS
 from tongxin.core.tags.listings import lead_images
 from tongxin.scripts import script as scripts
 
@@ -121,4 +122,4 @@ def embed_view(request, page):
     # A TemplateResponse: the conversion middleware finds the page, and its own rules, in it.
     response = TemplateResponse(request, "syndication/embed.html", context)
     response["Cache-Control"] = CACHE_CONTROL
-    return mark_shareable(response)
+    return mark_shareable(response, page=page, scope=PARTNERS)

@@ -38,7 +38,6 @@ EMBED_MAX = 20
 EMBED_DEFAULT = 5
 
 PATH_RE = re.compile(r"(?:[\w-]+/)*\Z")
-NOT_FOUND = "-"
 
 
 class BadParameter(ValueError):
