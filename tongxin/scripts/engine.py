@@ -91,6 +91,44 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+@functools.cache
+def text_converter(config: str):
+    """``str -> str`` for one run of marker-free text in ``config``'s direction.
+
+    Simplified to traditional goes through the word-aware pass (names, word boundaries,
+    context: ``tongxin.scripts.words``); every other direction is OpenCC alone.
+    """
+    plain = functools.partial(_opencc, _converter(config))
+    if not config.startswith("s2"):
+
+        def opencc_only(text: str, open_left: bool = False, open_right: bool = False) -> str:
+            return plain(text)
+
+        return opencc_only
+    from .words import analyse
+
+    def word_aware(text: str, open_left: bool = False, open_right: bool = False) -> str:
+        return analyse(text, plain, open_left, open_right)[0]
+
+    return word_aware
+
+
+# Taiwan and Hong Kong publishers quote with corner brackets. A right single quote between
+# two Latin letters or digits is an apostrophe (it’s), not a closing quote.
+_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z0-9])’(?=[A-Za-z0-9])")
+_CORNER = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
+
+
+def corner_quotes(text: str) -> str:
+    """“ ” ‘ ’ as 「 」 『 』 (the site setting for the traditional rendition)."""
+    if "“" not in text and "‘" not in text and "”" not in text and "’" not in text:
+        return text
+    if "’" in text:
+        parts = _APOSTROPHE_RE.split(text)
+        return "’".join(part.translate(_CORNER) for part in parts)
+    return text.translate(_CORNER)
+
+
 def _opencc(conv: opencc.OpenCC, text: str) -> str:
     if not text or text.isascii():
         return text
@@ -156,19 +194,21 @@ def _trie_pattern(words: Iterable[str]) -> str:
 class Rules:
     """Editor conversion rules: each ``(hans, hant)`` pair converts exactly, both ways.
 
-    Built from pairs or from ``{"hans": ..., "hant": ...}`` mappings (the content format).
+    Built from pairs or from ``{"hans": ..., "hant": ...}`` mappings (the content format);
+    ``corner_quotes`` renders “ ” ‘ ’ as 「 」 『 』 in traditional output (a site setting).
     Later pairs win over earlier ones on the same phrase (per direction), so
     ``Rules.merge(site_rules, page_rules)`` lets page-level rules override site-wide ones.
     Instances are immutable and hashable; compiled matchers are cached per rule set.
     """
 
-    __slots__ = ("pairs", "has_ascii_phrase", "_hash", "_matchers")
+    __slots__ = ("pairs", "corner_quotes", "has_ascii_phrase", "_hash", "_matchers")
 
-    def __init__(self, pairs: Iterable = ()):
+    def __init__(self, pairs: Iterable = (), *, corner_quotes: bool = False):
         collected: list[tuple[str, str]] = []
         for index, item in enumerate(pairs):
             if isinstance(item, Rules):
                 collected.extend(item.pairs)
+                corner_quotes = corner_quotes or item.corner_quotes
                 continue
             if isinstance(item, Mapping):
                 hans, hant = item.get("hans"), item.get("hant")
@@ -185,17 +225,21 @@ class Rules:
             collected.append((hans, hant))
         self.pairs: tuple[tuple[str, str], ...] = tuple(collected)
         self.has_ascii_phrase = any(side.isascii() for pair in self.pairs for side in pair)
-        self._hash = hash(self.pairs)
+        self.corner_quotes = bool(corner_quotes)
+        self._hash = hash((self.pairs, self.corner_quotes))
         self._matchers: dict = {}
 
     @classmethod
     def merge(cls, *rule_sets: Rules | Iterable | None) -> Rules:
         """Site-wide first, page-level last: the last one wins on the same phrase."""
         pairs: list = []
+        quotes = False
         for rule_set in rule_sets:
             if rule_set:
-                pairs.extend(_as_rules(rule_set).pairs)
-        return cls(pairs)
+                rule_set = _as_rules(rule_set)
+                pairs.extend(rule_set.pairs)
+                quotes = quotes or rule_set.corner_quotes
+        return cls(pairs, corner_quotes=quotes)
 
     def __add__(self, other: Rules) -> Rules:
         return Rules.merge(self, other)
@@ -204,7 +248,7 @@ class Rules:
         return len(self.pairs)
 
     def __bool__(self) -> bool:
-        return bool(self.pairs)
+        return bool(self.pairs) or self.corner_quotes
 
     def __hash__(self) -> int:
         return self._hash
@@ -212,10 +256,16 @@ class Rules:
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
-        return isinstance(other, Rules) and self._hash == other._hash and self.pairs == other.pairs
+        return (
+            isinstance(other, Rules)
+            and self._hash == other._hash
+            and self.pairs == other.pairs
+            and self.corner_quotes == other.corner_quotes
+        )
 
     def __repr__(self) -> str:
-        return f"Rules({list(self.pairs)!r})"
+        quotes = ", corner_quotes=True" if self.corner_quotes else ""
+        return f"Rules({list(self.pairs)!r}{quotes})"
 
     def mapping(self, source: str) -> dict[str, str]:
         """Phrase in ``source`` script -> exact rendition in the other script."""
@@ -268,7 +318,7 @@ _INLINE_TAG_RE = re.compile(
 )
 
 
-def _segments(text: str, conv: opencc.OpenCC, found) -> list[tuple[int, int, str, bool]]:
+def _segments(text: str, convert, found) -> list[tuple[int, int, str, bool]]:
     """``(start, end, converted, by_rule)`` pieces of ``text``: rule matches, OpenCC between."""
     pieces = []
     pos = 0
@@ -276,15 +326,16 @@ def _segments(text: str, conv: opencc.OpenCC, found) -> list[tuple[int, int, str
         regex, table = found
         for match in regex.finditer(text):
             if match.start() > pos:
-                pieces.append((pos, match.start(), _opencc(conv, text[pos : match.start()]), False))
+                piece = convert(text[pos : match.start()], pos > 0, True)
+                pieces.append((pos, match.start(), piece, False))
             pieces.append((match.start(), match.end(), table[match.group()], True))
             pos = match.end()
     if pos < len(text) or not pieces:
-        pieces.append((pos, len(text), _opencc(conv, text[pos:]), False))
+        pieces.append((pos, len(text), convert(text[pos:], bool(pieces)), False))
     return pieces
 
 
-def _convert_across_tags(text: str, conv: opencc.OpenCC, found, tags: list) -> str:
+def _convert_across_tags(text: str, convert, found, tags: list) -> str:
     """Convert ``text`` as if its inline tags were not there, then put them back.
 
     OpenCC and the rules see the words whole; each tag returns to the same character
@@ -304,7 +355,7 @@ def _convert_across_tags(text: str, conv: opencc.OpenCC, found, tags: list) -> s
     clean = "".join(clean_parts)
     out = []
     ti = 0
-    for start, end, converted, by_rule in _segments(clean, conv, found):
+    for start, end, converted, by_rule in _segments(clean, convert, found):
         if len(converted) == end - start:
             cursor = start
             while ti < len(at) and at[ti][0] < end:
@@ -325,32 +376,38 @@ def _convert_across_tags(text: str, conv: opencc.OpenCC, found, tags: list) -> s
         cursor = start
         while ti < len(at) and at[ti][0] < end:
             offset, tag = at[ti]
-            out.append(_convert_piece(clean[cursor:offset], conv, found if by_rule else None))
+            out.append(_convert_piece(clean[cursor:offset], convert, found if by_rule else None))
             out.append(tag)
             cursor = offset
             ti += 1
-        out.append(_convert_piece(clean[cursor:end], conv, found if by_rule else None))
+        out.append(_convert_piece(clean[cursor:end], convert, found if by_rule else None))
     out.extend(tag for _, tag in at[ti:])
     return "".join(out)
 
 
-def _convert_piece(text: str, conv: opencc.OpenCC, found) -> str:
+def _convert_piece(text: str, convert, found) -> str:
     if found is None:
-        return _opencc(conv, text)
-    return "".join(converted for _, _, converted, _ in _segments(text, conv, found))
+        return convert(text)
+    return "".join(converted for _, _, converted, _ in _segments(text, convert, found))
 
 
 def _convert_run(
     text: str, source: str, target: str, variant: str, rules: Rules, escape: str | None
 ) -> str:
     """Convert marker-free text: rules first, OpenCC between the rule matches."""
-    conv = _converter(config_for(source, target, variant))
+    convert = text_converter(config_for(source, target, variant))
     found = rules.matcher(source, escape)
     if escape == "html" and "<" in text:
         tags = list(_INLINE_TAG_RE.finditer(text))
         if tags:
-            return _convert_across_tags(text, conv, found, tags)
-    return _convert_piece(text, conv, found)
+            converted = _convert_across_tags(text, convert, found, tags)
+        else:
+            converted = _convert_piece(text, convert, found)
+    else:
+        converted = _convert_piece(text, convert, found)
+    if rules.corner_quotes and target == HANT:
+        converted = corner_quotes(converted)
+    return converted
 
 
 # --------------------------------------------------------------------------- marker stream
