@@ -9,6 +9,7 @@ from pathlib import Path
 
 import opencc
 
+from . import words
 from .engine import (
     AMBIGUOUS_FILE,
     DEFAULT_VARIANT,
@@ -21,6 +22,7 @@ from .engine import (
     _Stream,
     config_for,
 )
+from .words import analyse, standalone
 
 # --------------------------------------------------------------------------- ambiguity report
 
@@ -58,18 +60,42 @@ def ambiguous_characters(variant: str = DEFAULT_VARIANT) -> dict[str, tuple[str,
     return table
 
 
-def _rendered_chars(run: str, conv: opencc.OpenCC, indexes: list[int]) -> dict[int, str]:
-    converted = _opencc(conv, run)
-    if len(converted) == len(run):
-        return {i: converted[i] for i in indexes}
-    # A phrase changed length somewhere: decide each character from its own neighbourhood.
-    result = {}
-    for i in indexes:
-        lo = max(0, i - 4)
-        window = run[lo : i + 5]
-        out = _opencc(conv, window)
-        result[i] = out[i - lo] if len(out) == len(window) else _opencc(conv, run[i])
-    return result
+# How much an editor should look at a row, most first. "" : a dictionary word decided it and
+# nothing in the sentence disputes that word (后来, 头发): not context-dependent.
+RISKS = ("high", "medium", "low", "")
+CONTEXT_CHARS = 6
+# Characters whose form on their own (outside any word) really depends on the sentence: the
+# context model's and the surnames'. 了, 后, 里 standing alone are 了, 後, 裡 all but always.
+CONTEXT_DEPENDENT = words.CONTEXT_CHARS | frozenset(words.SURNAME_FORMS)
+
+
+def _rendered_chars(run: str, conv: opencc.OpenCC, indexes: list[int]):
+    """``{index: (rendered, plain OpenCC, Decision or None)}`` for the word-aware rendition."""
+    plain = functools.partial(_opencc, conv)
+    converted = plain(run)
+    if len(converted) != len(run):
+        # A phrase changed length somewhere: decide each character from its neighbourhood.
+        result = {}
+        for i in indexes:
+            lo = max(0, i - 4)
+            window = run[lo : i + 5]
+            out = plain(window)
+            ch = out[i - lo] if len(out) == len(window) else plain(run[i])
+            result[i] = (ch, ch, None)
+        return result
+    rendered, decisions = analyse(run, plain)
+    return {i: (rendered[i], converted[i], decisions.get(i)) for i in indexes}
+
+
+def _risk(run: str, i: int, decision, by_rule: bool) -> tuple[str, str]:
+    """``(risk, reason)`` of one one-to-many character of ``run``."""
+    if by_rule:
+        return "low", "转换规则或“原样”标记"
+    if decision is not None:
+        return "medium", decision.reason
+    if run[i] in CONTEXT_DEPENDENT and standalone(run, i):
+        return "high", "单字不成词，按 OpenCC 默认字形，请核对"
+    return "", "词典词"
 
 
 def ambiguous_report(
@@ -77,13 +103,19 @@ def ambiguous_report(
     *,
     variant: str = DEFAULT_VARIANT,
     rules: Rules | Iterable | None = None,
+    only_context: bool = False,
 ) -> list[dict]:
     """Every one-to-many simplified character in ``text`` and how it will be rendered.
 
     ``text`` is simplified source (runs wrapped as traditional are skipped). Each item:
     ``char``, ``position`` (index in ``text``), ``context`` (up to 4 characters either side,
-    markers removed), ``rendered`` (what the traditional rendition shows), ``candidates``
-    and ``by_rule`` (a rule or a ``-{...}-`` span decided it, not OpenCC).
+    markers removed), ``before``/``after`` (a wider context, cut at line ends),
+    ``rendered`` (what the traditional rendition shows), ``opencc`` (what OpenCC alone
+    would show), ``candidates``, ``by_rule`` (a rule or a ``-{...}-`` span decided it),
+    ``risk`` (high: a lone character on OpenCC's default form; medium: the word-aware
+    pass decided; low: a rule decided; "": an undisputed dictionary word) and ``reason``.
+
+    ``only_context`` leaves out the "" rows and sorts the rest by risk: the editors' panel.
     """
     rules = _as_rules(rules)
     table = ambiguous_characters(variant)
@@ -103,16 +135,23 @@ def ambiguous_report(
         clean_at[offset] = cursor
         cursor += len(chunk)
 
-    def add(position, chunk_offset, rendered, by_rule):
+    def add(position, chunk_offset, rendered, by_rule, opencc_form, risk, reason):
         at = clean_at[chunk_offset] + position - chunk_offset
+        before = clean[max(0, at - CONTEXT_CHARS) : at].rpartition("\n")[2]
+        after = clean[at + 1 : at + 1 + CONTEXT_CHARS].partition("\n")[0]
         report.append(
             {
                 "char": text[position],
                 "position": position,
                 "context": clean[max(0, at - 4) : at + 5],
+                "before": before,
+                "after": after,
                 "rendered": rendered,
+                "opencc": opencc_form,
                 "candidates": list(table[text[position]]),
                 "by_rule": by_rule,
+                "risk": risk,
+                "reason": reason,
             }
         )
 
@@ -122,7 +161,14 @@ def ambiguous_report(
         if keeping:
             for i, ch in enumerate(chunk):
                 if ch in table:
-                    add(offset + i, offset, ch, True)
+                    add(
+                        offset + i,
+                        offset,
+                        ch,
+                        True,
+                        _opencc(conv, ch),
+                        *_risk(chunk, i, None, True),
+                    )
             continue
         pieces = []  # (start in chunk, end, rule rendition or None)
         pos = 0
@@ -139,6 +185,7 @@ def ambiguous_report(
             if not indexes:
                 continue
             if rendition is not None:
+                plain = _opencc(conv, piece)
                 for i in indexes:
                     same_length = len(rendition) == len(piece)
                     add(
@@ -146,11 +193,24 @@ def ambiguous_report(
                         offset,
                         rendition[i] if same_length else rendition,
                         True,
+                        plain[i] if len(plain) == len(piece) else plain,
+                        *_risk(piece, i, None, True),
                     )
                 continue
             rendered = _rendered_chars(piece, conv, indexes)
             for i in indexes:
-                add(offset + start + i, offset, rendered[i], False)
+                form, plain_form, decision = rendered[i]
+                add(
+                    offset + start + i,
+                    offset,
+                    form,
+                    False,
+                    plain_form,
+                    *_risk(piece, i, decision, False),
+                )
+    if only_context:
+        report = [item for item in report if item["risk"]]
+        report.sort(key=lambda item: (RISKS.index(item["risk"]), item["position"]))
     return report
 
 

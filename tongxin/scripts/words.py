@@ -112,7 +112,6 @@ TITLES = tuple(
             "警官",
             "法官",
             "老板",
-            "某",
         ],
         key=len,
         reverse=True,
@@ -194,6 +193,7 @@ class _Segmenter:
         self.tokenizer.total = base.total
         self.tokenizer.initialized = True
         self._tags = None
+        self._name_chars = None
 
     def add_words(self, words, freq: int) -> None:
         freqs = self.tokenizer.FREQ
@@ -224,6 +224,19 @@ class _Segmenter:
             words.append(text[i:end])
             i = end
         return words
+
+    def name_chars(self) -> dict[str, int]:
+        """How often each character appears in a given name in jieba's dictionary."""
+        if self._name_chars is None:
+            import jieba.posseg
+
+            counts: dict[str, int] = {}
+            for word, tag in jieba.posseg.dt.word_tag_tab.items():
+                if len(word) == 3 and tag.startswith("nr"):
+                    for ch in word[1:]:
+                        counts[ch] = counts.get(ch, 0) + 1
+            self._name_chars = counts
+        return self._name_chars
 
     def tag(self, word: str) -> str:
         """jieba's part of speech for a dictionary word (``nr`` person name), or ''."""
@@ -298,14 +311,17 @@ _SINGLE_RE = re.compile("[" + "".join(sorted(CONTEXT_CHARS | set(SURNAME_FORMS))
 
 
 def _covered(text: str, i: int, seg: _Segmenter) -> bool:
-    """Whether a dictionary word of two or more characters contains position ``i``.
+    """Whether a dictionary word of two or more characters holds position ``i``.
 
     A rare noun that begins with a surname is more likely the start of a name than a word
-    (jieba lists 范志 from names it has seen): it does not count.
+    (jieba lists 范志 from names it has seen): it does not count. Where every such word is
+    crossed by another one (床单 against 单干 in 床单干了), jieba's segmentation of the
+    clause decides.
     """
     get = seg.tokenizer.FREQ.get
     n = len(text)
     surname = text[i] in SURNAME_FORMS
+    covering = []
     # Shortest words first: a two-character word is by far the usual cover.
     for length in range(2, MAX_WORD + 1):
         for start in range(i - length + 1 if i >= length - 1 else 0, i + 1):
@@ -314,8 +330,18 @@ def _covered(text: str, i: int, seg: _Segmenter) -> bool:
                 break
             freq = get(text[start:end])
             if freq and not (surname and start == i and _name_like(text[start:end], freq, seg)):
-                return True
-    return False
+                if not _crossed(text, start, end, get):
+                    return True
+                covering.append((start, end))
+    if not covering:
+        return False
+    lo, hi = _clause(text, i, i + 1)
+    pos = lo
+    for word in seg.cut(text[lo:hi]):
+        pos += len(word)
+        if pos > i:
+            return len(word) > 1
+    return True
 
 
 # jieba frequency under which a noun starting with a surname may be a name instead.
@@ -369,6 +395,8 @@ NOT_NAME_TAGS = ("t", "m", "q", "p", "c", "u", "r", "d", "f", "y", "e", "o", "z"
 
 def _given_name(surname: str, given: str, next_pair: str, seg: _Segmenter) -> bool:
     """Whether ``given`` (two characters after a surname) reads as a given name."""
+    if min(seg.name_chars().get(ch, 0) for ch in given) < NAME_CHAR_MIN:
+        return False  # 余弦值, 于页面: characters names are not made of
     freqs = seg.tokenizer.FREQ
     freq = freqs.get(given)
     if not freq:
@@ -400,6 +428,13 @@ def _verb(word: str, seg: _Segmenter) -> bool:
     return (seg.tokenizer.FREQ.get(word) or 0) >= COMMON_WORD and seg.tag(word).startswith("v")
 
 
+# How often a character must appear in the given names of jieba's dictionary (words tagged
+# nr) to be read as part of one: 志 363, 兰 364, 晴 25; 弦 21 … 值 4, 页 2, 串 0.
+NAME_CHAR_MIN = 15
+# What may stand right before a name that begins with 于 (elsewhere 于 follows a verb).
+BEFORE_NAME = frozenset("和与及、的给让被对向跟同将把请由是为据称叫找问替帮带陪送")
+
+
 # A jieba frequency from which a word is common enough to outweigh a name reading.
 COMMON_WORD = 100
 
@@ -414,6 +449,8 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
         return f"称呼「{text[i - 1]}{text[i]}」"
     if not after or not _is_cjk(after[0]) or after[0] in NOT_GIVEN_NAME:
         return None
+    if text[i] == "于" and i > 0 and _is_cjk(text[i - 1]) and text[i - 1] not in BEFORE_NAME:
+        return None  # 相对于, 适用于, 结束于: the preposition after a verb
     two = len(after) >= 2 and _is_cjk(after[1]) and after[1] not in NOT_GIVEN_NAME
     if two:
         given = after[:2]
@@ -421,7 +458,8 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
         if titled or _given_name(text[i], given, after[1:3], seg):
             return f"人名「{text[i : i + 3]}」（姓氏＋名）"
         # 余静老师, 于丽表示: one character of name, then a title or a common verb.
-        if _title_at(after[1:]) or _verb(after[1:3], seg):
+        plausible = seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN * 2
+        if plausible and (_title_at(after[1:]) or _verb(after[1:3], seg)):
             return f"人名「{text[i : i + 2]}」（姓氏＋名）"
         return None
     # A one-character given name meets the end of the clause or a particle; 于 + one
@@ -429,6 +467,11 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
     if text[i] == "于" or seg.is_word(after[:1] + after[1:2]):
         return None
     return f"人名「{text[i : i + 2]}」（姓氏＋名）"
+
+
+def standalone(text: str, i: int) -> bool:
+    """Whether no dictionary word of two or more characters holds ``text[i]``."""
+    return not _covered(text, i, segmenter())
 
 
 def _context_choice(text: str, i: int, default: str) -> tuple[str, str] | None:
@@ -622,6 +665,10 @@ def _resegment(text, lo, hi, clause_lo, convert, out, decisions, seg, edges) -> 
         rendition = _convert_word(word, convert, seg)
         if not rendition:
             continue
+        if word[0] in SURNAME_FORMS and _name_like(word, seg.tokenizer.FREQ.get(word, 0), seg):
+            # 范志 in 范志明: jieba's leftover of a name, not a word.
+            _single(text, start, out, decisions, seg)
+            rendition = out[start] + rendition[1:]
         for at, after in zip(range(start, pos), rendition, strict=True):
             if out[at] != after:
                 decisions[at] = Decision(after, out[at], f"按词「{word}」转换（分词 {shown}）")
