@@ -7,6 +7,7 @@ root negotiation, the sitemap, the admin preview and panel, and the page cache.
 """
 
 import datetime
+import html as html_lib
 import json
 import re
 from html.parser import HTMLParser
@@ -789,9 +790,9 @@ class TestAmbiguousPanel:
         panel = re.search(r"<th>决定方式</th>.*?</tbody>", html, re.S)
         assert panel, "ambiguous characters panel missing"
         rows = []
-        for row in re.findall(r"<tr>(.*?)</tr>", panel.group(), re.S):
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", panel.group(), re.S):
             cells = [
-                re.sub(r"<[^>]+>", "", c).strip()
+                html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip()
                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
             ]
             if cells:
@@ -803,43 +804,95 @@ class TestAmbiguousPanel:
         assert response.status_code == 200
         return response.content.decode()
 
-    def test_rows_for_fa_and_gan(self, editor_client, site_tree):
+    # Columns: risk, field, char, context, rendition, OpenCC's, candidates, decided by.
+    def by_char(self, rows):
+        return {r[2]: r for r in rows}
+
+    def section_classes(self, html):
+        """The class attribute of the 简繁转换 section of the page editor."""
+        heading = html.index(">简繁转换<")
+        start = html.rindex("<section", 0, heading)
+        return re.match(r'<section class="([^"]*)"', html[start:]).group(1).split()
+
+    def test_only_characters_that_depend_on_the_sentence(self, editor_client, site_tree):
         page = NewsPageFactory(
             parent=site_tree.news_index, slug="panel", title="新闻", body=body(para("发现床单干了"))
         )
-        rows = self.rows(self.edit(editor_client, page))
-        by_char = {r[1]: r for r in rows}
-        field, char, context, rendered, candidates, decided = by_char["发"]
-        assert context.startswith("发现床单") and (rendered, decided) == ("發", "OpenCC 词典")
-        assert {"發", "髮"} <= set(candidates.split("、"))
-        assert by_char["干"][3] == "幹"  # OpenCC's guess: wrong here
-        assert by_char["干"][5] == "OpenCC 词典"
+        html = self.edit(editor_client, page)
+        rows = self.by_char(self.rows(html))
+        # 发现 is a dictionary word: nothing to check, no row.
+        assert "发" not in rows
+        risk, _, _, context, rendered, opencc_form, candidates, decided = rows["干"]
+        assert risk.startswith("高") and (rendered, opencc_form) == ("幹", "幹")
+        assert context == "发现床单干了" and {"幹", "乾"} <= set(candidates.split("、"))
+        assert "默认" in decided
+        # A high-risk row opens the section the editor would otherwise have to unfold.
+        assert "collapsed" not in self.section_classes(html)
+
         ConversionRule.objects.create(hans="床单干了", hant="床單乾了")
-        rows = self.rows(self.edit(editor_client, page))
-        by_char = {r[1]: r for r in rows}
-        assert by_char["干"][3] == "乾" and by_char["干"][5] == "转换规则"
-        assert by_char["发"][3] == "發" and by_char["发"][5] == "OpenCC 词典"
+        html = self.edit(editor_client, page)
+        rows = self.by_char(self.rows(html))
+        assert rows["干"][0].startswith("低") and rows["干"][4] == "乾"
+        assert rows["干"][7] == "转换规则"
+        assert "collapsed" in self.section_classes(html)
 
     def test_shipped_rules_show_as_rules(self, editor_client, site_tree):
         page = NewsPageFactory(
             parent=site_tree.news_index, slug="hair", title="新闻", body=body(para("头发干了"))
         )
-        by_char = {r[1]: r for r in self.rows(self.edit(editor_client, page))}
-        assert by_char["干"][3] == "乾" and by_char["干"][5] == "转换规则"
+        rows = self.by_char(self.rows(self.edit(editor_client, page)))
+        assert rows["干"][4] == "乾" and rows["干"][7] == "转换规则"
 
-    def test_surname_and_keep_spans(self, editor_client, site_tree):
+    def test_word_aware_decisions_say_why(self, editor_client, site_tree):
         page = NewsPageFactory(
             parent=site_tree.news_index,
             slug="panel-fan",
             title="范小勇",
-            body=body(para('<span data-keep="1">后台</span>')),
-            conversion_rules=[("rule", {"hans": "范小勇", "hant": "范小勇"})],
+            body=body(para("这所学校已有百年历史。")),
         )
         rows = self.rows(self.edit(editor_client, page))
-        by_char = {r[1]: r for r in rows}
-        assert by_char["范"][3] == "范" and by_char["范"][5] == "转换规则"
+        by_char = self.by_char(rows)
+        assert by_char["范"][4] == "范" and by_char["范"][5] == "範"
+        assert "人名" in by_char["范"][7] and by_char["范"][0].startswith("中")
+        assert by_char["历"][4] == "歷" and by_char["历"][5] == "曆"
+        assert "历史" in by_char["历"][7]
+
+    def test_ranked_by_risk(self, editor_client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="panel-rank",
+            title="范小勇",
+            body=body(para('<span data-keep="1">后台</span>，床单干了')),
+            conversion_rules=[("rule", {"hans": "范小勇", "hant": "範小勇"})],
+        )
+        rows = self.rows(self.edit(editor_client, page))
+        risks = [r[0][0] for r in rows]
+        assert risks == sorted(risks, key="高中低".index)
+        by_char = self.by_char(rows)
+        assert by_char["范"][4] == "範" and by_char["范"][7] == "转换规则"
         # The page's own rules are not page text: no row comes from the rules field.
-        assert not [r for r in rows if r[0] == "本页字词转换规则"]
+        assert not [r for r in rows if r[1] == "本页字词转换规则"]
+
+    def test_context_is_readable_text(self, editor_client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="panel-markup",
+            title="新闻",
+            body=body(para("A&amp;B&nbsp;床单<b>干</b>了")),
+        )
+        html = self.edit(editor_client, page)
+        context = self.by_char(self.rows(html))["干"][3]
+        assert context == "A&B 床单干了"
+        for markup in ("&amp;", "&nbsp;", "<b>", "\xa0"):
+            assert markup not in context
+
+    def test_no_high_risk_keeps_the_section_collapsed(self, editor_client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index, slug="panel-calm", title="后来", body=body(para("头发"))
+        )
+        html = self.edit(editor_client, page)
+        assert "collapsed" in self.section_classes(html)
+        assert "没有需要按上下文判断" in html
 
     def test_traditional_page_says_so(self, editor_client, hant_page):
         html = self.edit(editor_client, hant_page)

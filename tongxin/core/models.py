@@ -13,7 +13,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
 
-from tongxin.scripts.panels import AmbiguousCharactersPanel
+from tongxin.scripts.panels import AmbiguousCharactersPanel, ConversionSection
 
 from .blocks import ConversionRuleBlock, CreditBlock
 from .exif import scrub_image
@@ -104,7 +104,7 @@ class TongxinPage(Page):
         ),
     ]
     conversion_panels = [
-        MultiFieldPanel(
+        ConversionSection(
             [FieldPanel("conversion_rules"), AmbiguousCharactersPanel(heading="一简对多繁字")],
             heading="简繁转换",
             classname="collapsed",

@@ -249,8 +249,10 @@ class _Segmenter:
 
 _segmenter = None
 _segmenter_lock = threading.Lock()
-# Words the site holds (names, organisations, rule phrases): kept whole by jieba.
+# Words the site holds (names, organisations, rule phrases): kept whole by jieba. People's
+# names among them start a name even where the surname's character makes a word (范文斌).
 _site_words: set[str] = set()
+_site_people: set[str] = set()
 
 
 def segmenter() -> _Segmenter:
@@ -265,19 +267,35 @@ def segmenter() -> _Segmenter:
                 # jieba already knows.
                 seg.add_words(decisive_phrases(), 5)
                 seg.add_words((hans for hans, _ in domain_pairs()), 50)
-                seg.add_words(_site_words, 1000)
+                seg.add_words(_site_words, SITE_WORD_FREQ)
                 _segmenter = seg
     return _segmenter
 
 
-def add_site_words(words) -> None:
+def add_site_words(words, person: bool = False) -> None:
     """Make jieba keep these whole (names and phrases the site holds)."""
     new = [w for w in words if w and w not in _site_words]
+    if person:
+        _site_people.update(w for w in words if w)
     if not new:
         return
     _site_words.update(new)
     if _segmenter is not None:
-        _segmenter.add_words(new, 1000)
+        _segmenter.add_words(new, SITE_WORD_FREQ)
+
+
+# The site's own words outweigh jieba's reading of the same characters.
+SITE_WORD_FREQ = 1000
+
+
+def name_rendition(name: str, variant: str = "tw") -> str:
+    """A person's name in traditional: the surname's form, then the given name."""
+    from .engine import HANS, HANT, config_for, text_converter
+
+    convert = text_converter(config_for(HANS, HANT, variant))
+    first = SURNAME_FORMS.get(name[0]) or convert(name[0])
+    rest = convert(name[1:]) if len(name) > 1 else ""
+    return first + rest
 
 
 # --------------------------------------------------------------------------- matching
@@ -349,6 +367,8 @@ RARE_WORD = 20
 
 
 def _name_like(word: str, freq: int, seg: _Segmenter) -> bool:
+    if word in _site_people:
+        return True
     # 范志 (n, 10) and 范文 (nr) are jieba's leftovers of names; 余切 (r), 余数 (m) are words.
     tag = seg.tag(word)
     if tag.startswith("nr"):
@@ -400,8 +420,10 @@ def _given_name(surname: str, given: str, next_pair: str, seg: _Segmenter) -> bo
     freqs = seg.tokenizer.FREQ
     freq = freqs.get(given)
     if not freq:
-        # Not a word; but if its second character starts a common word (余弦 + 函数),
-        # the surname's character is a word's first half, not a name.
+        # Not a word; but if its second character starts a common word (余弦 + 函数) and
+        # is rare in names, the surname's character is a word's first half, not a name.
+        if len(next_pair) < 2 or seg.name_chars().get(given[1], 0) >= COMMON_NAME_CHAR:
+            return True
         return (freqs.get(next_pair) or 0) < COMMON_WORD
     tag = seg.tag(given)
     if tag.startswith(NOT_NAME_TAGS):
@@ -431,6 +453,7 @@ def _verb(word: str, seg: _Segmenter) -> bool:
 # How often a character must appear in the given names of jieba's dictionary (words tagged
 # nr) to be read as part of one: 志 363, 兰 364, 晴 25; 弦 21 … 值 4, 页 2, 串 0.
 NAME_CHAR_MIN = 15
+COMMON_NAME_CHAR = 100  # 明 744, 华 517: a name's character whatever follows it
 # What may stand right before a name that begins with 于 (elsewhere 于 follows a verb).
 BEFORE_NAME = frozenset("和与及、的给让被对向跟同将把请由是为据称叫找问替帮带陪送")
 
@@ -441,6 +464,9 @@ COMMON_WORD = 100
 
 def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
     """Why the surname at ``i`` starts a name, or None."""
+    for length in (4, 3, 2):
+        if text[i : i + length] in _site_people:
+            return f"站点署名或化名「{text[i : i + length]}」"
     after = text[i + 1 : i + 8]
     title = _title_at(after)
     if title:
