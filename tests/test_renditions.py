@@ -410,6 +410,9 @@ class TestShippedRules:
         # 娘 is 娘, not 孃.
         ("他的后娘和爹娘、亲娘、干娘，娘儿俩。", "他的後娘和爹娘、親娘、乾娘，娘兒倆。"),
         ("以后娘家的事", "以後娘家的事"),
+        # OpenCC's own dictionary gaps.
+        ("新闻总汇", "新聞總匯"),
+        ("房屋回复原状，生活断舍离。", "房屋回復原狀，生活斷捨離。"),
     ]
 
     @pytest.mark.parametrize("hans, hant", CASES)
@@ -420,6 +423,102 @@ class TestShippedRules:
     def test_editor_rules_win_over_shipped_ones(self, client, site_tree):
         ConversionRule.objects.create(hans="头发干", hant="頭髮干")
         assert text_for_script("头发干了", "hant", source="hans") == "頭髮干了"
+
+
+class TestSiteNames:
+    """Names the site holds convert as names without a rule (tongxin.scripts.site_terms)."""
+
+    def test_collects_bylines_credits_pseudonyms_and_organisations(self, site_tree):
+        from tongxin.scripts.site_terms import collect_names
+
+        NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="byline",
+            byline=[("credit", {"role": "记者", "names": ["于今", "Anna"]})],
+        )
+        names = collect_names()
+        assert "于今" in names["people"] and "Anna" not in names["people"]
+        assert "小雨" in names["people"]  # the story's pseudonym
+        assert "青云县民政局" in names["organisations"]
+        # A child's real identity is never read: only what the site publishes.
+        identity_names = set(StoryIdentity.objects.values_list("real_name", flat=True))
+        assert not identity_names & set(names["people"])
+
+    def test_a_byline_name_converts_as_a_name_once_saved(self, client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index, slug="yu-jin", title="于今在现场采访", body=body()
+        )
+        _, hant = both(client, page)
+        assert "<h1>於今在現場採訪</h1>" in hant  # 于 + 今 reads as a preposition
+        NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="credits",
+            byline=[("credit", {"role": "记者", "names": ["于今"]})],
+        )
+        _, hant = both(client, page)  # the saved byline changed the site's version
+        assert "<h1>于今在現場採訪</h1>" in hant
+
+    def test_deleting_the_source_forgets_the_name(self, client, site_tree):
+        holder = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="credits-gone",
+            byline=[("credit", {"role": "记者", "names": ["于今"]})],
+        )
+        assert text_for_script("于今说", "hant") == "于今說"
+        holder.delete()
+        from tongxin.scripts import words
+
+        words._site_people.clear()  # a new process would not know the name either
+        assert text_for_script("于今说", "hant") == "於今說"
+
+
+class TestCornerQuotes:
+    """ScriptSettings.corner_quotes: “ ” ‘ ’ as 「 」 『 』 in the traditional rendition."""
+
+    def test_off_by_default_then_on(self, client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="quotes",
+            title="他说“我想‘上学’”",
+            body=body(para("It’s “好”")),
+        )
+        hans, hant = both(client, page)
+        assert "<h1>他說“我想‘上學’”</h1>" in hant
+        settings_row = ScriptSettings.load()
+        settings_row.corner_quotes = True
+        settings_row.save()
+        hans, hant = both(client, page)
+        assert "<h1>他說「我想『上學』」</h1>" in hant and "It’s 「好」" in hant
+        assert "<h1>他说“我想‘上学’”</h1>" in hans
+
+    def test_the_setting_is_in_the_admin(self, admin_client):
+        response = admin_client.get(
+            reverse("wagtailsettings:edit", args=["scripts", "scriptsettings"]), follow=True
+        )
+        assert response.status_code == 200
+        assert "繁体版使用「」『』引号" in response.content.decode()
+
+
+class TestConversionRuleAdmin:
+    """Site-wide rules are a snippet with the usual permissions, all in Chinese."""
+
+    def test_permissions_and_admin(self, admin_client):
+        from django.contrib.auth.models import Permission
+
+        codenames = set(
+            Permission.objects.filter(content_type__app_label="scripts").values_list(
+                "codename", flat=True
+            )
+        )
+        assert {"add_conversionrule", "change_conversionrule", "delete_conversionrule"} <= (
+            codenames
+        )
+        url = reverse("wagtailsnippets_scripts_conversionrule:add")
+        response = admin_client.get(url)
+        assert response.status_code == 200 and "字词转换规则" in response.content.decode()
+        response = admin_client.post(url, {"hans": "总汇报", "hant": "總匯報", "note": "测试"})
+        assert response.status_code == 302
+        assert ConversionRule.objects.filter(hans="总汇报").exists()
 
 
 class TestVariant:
