@@ -1,6 +1,7 @@
 """How right the traditional rendition is: Tongxin against plain OpenCC s2tw, on real text.
 
-    .venv/bin/python benchmarks/conversion_eval.py [--set tw|news|all] [--misses N]
+    .venv/bin/python benchmarks/conversion_eval.py [--set tw|news|news-heldout|all]
+                                                   [--misses N]
                                                    [--sentences FILE]
 
 Each sentence is real Taiwan-standard text (or, for the news set, a hand-checked rendition);
@@ -31,7 +32,11 @@ from tongxin.scripts.domain import domain_pairs  # noqa: E402
 from tongxin.scripts.engine import HANS, HANT, Rules, convert_text  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
-SETS = {"tw": DATA / "tw_eval.txt", "news": DATA / "news_names.tsv"}
+SETS = {
+    "tw": DATA / "tw_eval.txt",
+    "news": DATA / "news_names.tsv",
+    "news-heldout": DATA / "news_names_heldout.tsv",
+}
 ARTICLE_CHARS = 10_000
 SAME = str.maketrans({"臺": "台"})
 

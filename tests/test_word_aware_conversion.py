@@ -117,6 +117,11 @@ def test_a_site_name_is_a_name_even_where_the_recogniser_doubts(monkeypatch):
     assert to_hant("于今在现场采访。") == "于今在現場採訪。"
 
 
+def test_only_surnames_opencc_gets_wrong_on_their_own_are_looked_at():
+    for surname, form in words.SURNAME_FORMS.items():
+        assert (PLAIN.convert(surname) != form) == (surname in words.SURNAMES_TO_DECIDE)
+
+
 def test_name_rendition_of_a_site_name():
     assert words.name_rendition("钟建军") == "鍾建軍"
     assert words.name_rendition("余秀兰") == "余秀蘭"

@@ -325,6 +325,9 @@ def _decisive_spans(text: str) -> list[tuple[int, int]]:
     return sorted(longest.items())
 
 
+# Surnames OpenCC gets wrong on their own. The others (钟 → 鍾, 叶 → 葉, 沈, 谷, 萧 → 蕭) only
+# need a look where one of OpenCC's phrases changed them (谷雨晴 → 穀雨).
+SURNAMES_TO_DECIDE = frozenset("范余于郁游朴")
 _SINGLE_RE = re.compile("[" + "".join(sorted(CONTEXT_CHARS | set(SURNAME_FORMS))) + "]")
 
 
@@ -388,6 +391,43 @@ def _crossed(text: str, a: int, b: int, is_word) -> bool:
             if b < end <= n and is_word(text[cut:end]):
                 return True
     return False
+
+
+def _disputed(text: str, a: int, b: int, is_word, convert) -> bool | None:
+    """Whether a dictionary word crosses the phrase ``text[a:b]`` and would give the
+    characters they share another form (历史 against 年历 in 百年历史): True; None when words
+    cross it but agree with it (nothing to change, no segmentation to pay for); False when
+    nothing crosses it."""
+    n = len(text)
+    phrase = _phrase_rendition(text[a:b], convert)
+    if not phrase:
+        return _crossed(text, a, b, is_word)
+    crossed = False
+    for cut in range(a + 1, b):
+        for length in range(2, MAX_WORD + 1):
+            start = cut - length
+            if 0 <= start < a and is_word(text[start:cut]):
+                crossed = True
+                word = _phrase_rendition(text[start:cut], convert)
+                if word[a - start :] != phrase[: cut - a]:
+                    return True
+                # Cut off, the rest of the phrase would stand on its own.
+                if _alone(text[cut:b], convert) != phrase[cut - a :]:
+                    return True
+            end = cut + length
+            if b < end <= n and is_word(text[cut:end]):
+                crossed = True
+                word = _phrase_rendition(text[cut:end], convert)
+                if word[: b - cut] != phrase[cut - a :]:
+                    return True
+                if _alone(text[a:cut], convert) != phrase[: cut - a]:
+                    return True
+    return None if crossed else False
+
+
+def _alone(chars: str, convert) -> str:
+    """Each character's own OpenCC form."""
+    return "".join(_phrase_rendition(ch, convert) for ch in chars)
 
 
 def _clause(text: str, a: int, b: int) -> tuple[int, int]:
@@ -571,7 +611,10 @@ def analyse(
     for a, b in spans:
         if b <= done:
             continue
-        if not _crossed(text, a, b, is_word):
+        disputed = _disputed(text, a, b, is_word, convert)
+        if disputed is None:
+            continue
+        if not disputed:
             # No word disputes the phrase, but OpenCC may still have read through it
             # with a longer, harmless-looking phrase of its own (十几分 + 钟).
             if b > forced:
@@ -585,7 +628,7 @@ def analyse(
     if singles is not None:
         for match in _SINGLE_RE.finditer(text, singles.start()):
             i = match.start()
-            if resegmented[i]:
+            if resegmented[i] or not _worth_a_look(text, i, seg, out):
                 continue
             if _covered(text, i, seg):
                 continue
@@ -593,6 +636,31 @@ def analyse(
                 continue
             _single(text, i, out, decisions, seg)
     return "".join(out), decisions
+
+
+def _worth_a_look(text: str, i: int, seg: _Segmenter, out: list) -> bool:
+    """Cheap test first: could standing alone change anything for ``text[i]``? Most
+    occurrences fail it (关于他, 发展), which spares them the dictionary look-ups."""
+    ch = text[i]
+    if ch in SURNAME_FORMS and (ch in SURNAMES_TO_DECIDE or out[i] != SURNAME_FORMS[ch]):
+        after = text[i + 1 : i + 4]
+        if after[:1] and (
+            seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN
+            and after[0] not in NOT_GIVEN_NAME
+            or _title_at(after)
+            or (i > 0 and text[i - 1] in "老小")
+            or text[i : i + 4] in _site_people
+            or text[i : i + 3] in _site_people
+            or text[i : i + 2] in _site_people
+        ):
+            return True
+    if ch in CONTEXT_CHARS:
+        if i > 0 and text[i - 1] == ch:
+            return True
+        table = context_table()
+        left = table.get((ch, "L", text[i - 1])) if i > 0 else None
+        return bool(left or table.get((ch, "R", text[i + 1 : i + 2])))
+    return False
 
 
 def _single(text, i, out, decisions, seg) -> None:
