@@ -144,8 +144,7 @@ def _rules(names, quotes, digest, variant) -> Rules:
     rules = _built.get(key)
     if rules is not None:
         return rules
-    words.add_site_words(names["people"], person=True)
-    words.add_site_words(names["organisations"])
+    words.set_site_words(names["people"], names["organisations"])
     pairs = []
     for name in names["people"]:
         if len(name) >= RULE_MIN_LENGTH:

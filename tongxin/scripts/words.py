@@ -194,6 +194,7 @@ class _Segmenter:
         self.tokenizer.initialized = True
         self._tags = None
         self._name_chars = None
+        self.added: set[str] = set()
 
     def add_words(self, words, freq: int) -> None:
         freqs = self.tokenizer.FREQ
@@ -201,9 +202,19 @@ class _Segmenter:
             if len(word) < 2 or freqs.get(word):
                 continue
             freqs[word] = freq
+            self.added.add(word)
             self.tokenizer.total += freq
             for end in range(1, len(word)):
                 freqs.setdefault(word[:end], 0)
+
+    def remove_words(self, words) -> None:
+        """Forget words added by ``add_words`` (jieba's own words stay)."""
+        freqs = self.tokenizer.FREQ
+        for word in words:
+            if word in self.added:
+                self.tokenizer.total -= freqs.get(word) or 0
+                freqs[word] = 0  # still a prefix of longer words, maybe
+                self.added.discard(word)
 
     def is_word(self, text: str) -> bool:
         return bool(self.tokenizer.FREQ.get(text))
@@ -272,15 +283,18 @@ def segmenter() -> _Segmenter:
     return _segmenter
 
 
-def add_site_words(words, person: bool = False) -> None:
-    """Make jieba keep these whole (names and phrases the site holds)."""
-    new = [w for w in words if w and w not in _site_words]
-    if person:
-        _site_people.update(w for w in words if w)
-    if not new:
-        return
+def set_site_words(people, others=()) -> None:
+    """The names and phrases the site holds now: jieba keeps them whole, and ``people``
+    start a name. Replaces the previous set, so a deleted byline stops counting."""
+    global _site_people
+    wanted = {w for w in (*people, *others) if w}
+    _site_people = {w for w in people if w}
+    gone = _site_words - wanted
+    new = wanted - _site_words
+    _site_words.difference_update(gone)
     _site_words.update(new)
     if _segmenter is not None:
+        _segmenter.remove_words(gone)
         _segmenter.add_words(new, SITE_WORD_FREQ)
 
 
@@ -634,7 +648,7 @@ def analyse(
                 continue
             if (i == 0 and open_left) or (i == len(text) - 1 and open_right):
                 continue
-            _single(text, i, out, decisions, seg)
+            _single(text, i, out, decisions, seg, convert)
     return "".join(out), decisions
 
 
@@ -663,7 +677,7 @@ def _worth_a_look(text: str, i: int, seg: _Segmenter, out: list) -> bool:
     return False
 
 
-def _single(text, i, out, decisions, seg) -> None:
+def _single(text, i, out, decisions, seg, convert) -> None:
     """A surname or context character that stands alone as a word."""
     ch = text[i]
     if ch in SURNAME_FORMS:
@@ -684,6 +698,8 @@ def _single(text, i, out, decisions, seg) -> None:
     choice = _context_choice(text, i, out[i])
     if choice:
         form, why = choice
+        # The table counts Taiwan forms; the variant's converter writes them its own way.
+        form = _phrase_rendition(form, convert) or form
         decisions[i] = Decision(form, out[i], why)
         out[i] = form
 
@@ -754,14 +770,14 @@ def _resegment(text, lo, hi, clause_lo, convert, out, decisions, seg, edges) -> 
                 decisions[start] = Decision(alone, out[start], f"单字成词（分词 {shown}）")
                 out[start] = alone
             if word in SURNAME_FORMS or word in CONTEXT_CHARS:
-                _single(text, start, out, decisions, seg)
+                _single(text, start, out, decisions, seg, convert)
             continue
         rendition = _convert_word(word, convert, seg)
         if not rendition:
             continue
         if word[0] in SURNAME_FORMS and _name_like(word, seg.tokenizer.FREQ.get(word, 0), seg):
             # 范志 in 范志明: jieba's leftover of a name, not a word.
-            _single(text, start, out, decisions, seg)
+            _single(text, start, out, decisions, seg, convert)
             rendition = out[start] + rendition[1:]
         for at, after in zip(range(start, pos), rendition, strict=True):
             if out[at] != after:
