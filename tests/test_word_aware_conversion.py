@@ -151,6 +151,18 @@ def test_context_model_keeps_opencc_without_clear_evidence(monkeypatch):
     assert words.analyse("夏天干得快", PLAIN.convert)[0] == "夏天幹得快"
 
 
+def test_context_inside_a_word_opencc_does_not_hold():
+    # 舍入 (round off) is a word to jieba but not a phrase to OpenCC, which writes 舍; the
+    # shipped table has seen 捨 before 入 in real Taiwan-standard text.
+    text = "将正数向上舍入。"
+    assert PLAIN.convert(text) == "將正數向上舍入。"
+    rendered, decisions = words.analyse(text, PLAIN.convert)
+    assert rendered == "將正數向上捨入。"
+    assert "后字「入」" in decisions[text.index("舍")].reason
+    # Inside a word only the word's own characters speak: 的 before 复活 does not.
+    assert to_hant("孩子们画的复活节彩蛋。") == "孩子們畫的復活節彩蛋。"
+
+
 def test_the_shipped_context_table_loads():
     table = words.context_table()
     chars = {char for char, side, _ in table if side == "*"}

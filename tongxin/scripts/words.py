@@ -554,19 +554,24 @@ def standalone(text: str, i: int) -> bool:
     return not _covered(text, i, segmenter())
 
 
-def _context_choice(text: str, i: int, default: str) -> tuple[str, str] | None:
-    """The form the neighbours point to, with the counts that say so, or None."""
+def _context_choice(
+    text: str, i: int, default: str, sides: tuple[bool, bool] = (True, True)
+) -> tuple[str, str] | None:
+    """The form the neighbours point to, with the counts that say so, or None.
+
+    ``sides``: which neighbours may speak (inside a word, only the word's own characters:
+    the 入 of 舍入, not the 的 before 复活)."""
     table = context_table()
     char = text[i]
     prior = table.get((char, "*", ""))
     if not prior:
         return None
     evidence = []
-    if i > 0:
+    if i > 0 and sides[0]:
         found = table.get((char, "L", text[i - 1]))
         if found:
             evidence.append(("前字", text[i - 1], found))
-    if i + 1 < len(text):
+    if i + 1 < len(text) and sides[1]:
         found = table.get((char, "R", text[i + 1]))
         if found:
             evidence.append(("后字", text[i + 1], found))
@@ -621,6 +626,9 @@ def analyse(
     out = list(base)
     decisions: dict[int, Decision] = {}
     resegmented = bytearray(len(text))  # 1 where the word-by-word pass already decided
+    phrased = bytearray(len(text))  # 1 where one of OpenCC's decisive phrases holds it
+    for a, b in spans:
+        phrased[a:b] = b"\x01" * (b - a)
     done = forced = 0
     for a, b in spans:
         if b <= done:
@@ -644,11 +652,19 @@ def analyse(
             i = match.start()
             if resegmented[i] or not _worth_a_look(text, i, seg, out):
                 continue
-            if _covered(text, i, seg):
+            if text[i] in CONTEXT_CHARS and text[i] not in SURNAME_FORMS:
+                # Context decides wherever no phrase of OpenCC's did: alone, or inside a
+                # word its dictionary does not hold (舍入, which it writes 舍入 for 捨入).
+                if phrased[i]:
+                    continue
+                alone = not _covered(text, i, seg)
+            elif _covered(text, i, seg):
                 continue
+            else:
+                alone = True
             if (i == 0 and open_left) or (i == len(text) - 1 and open_right):
                 continue
-            _single(text, i, out, decisions, seg, convert)
+            _single(text, i, out, decisions, seg, convert, alone)
     return "".join(out), decisions
 
 
@@ -677,7 +693,7 @@ def _worth_a_look(text: str, i: int, seg: _Segmenter, out: list) -> bool:
     return False
 
 
-def _single(text, i, out, decisions, seg, convert) -> None:
+def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None:
     """A surname or context character that stands alone as a word."""
     ch = text[i]
     if ch in SURNAME_FORMS:
@@ -695,7 +711,11 @@ def _single(text, i, out, decisions, seg, convert) -> None:
         decisions[i] = Decision(out[i - 1], out[i], f"叠字「{ch}{ch}」随前字")
         out[i] = out[i - 1]
         return
-    choice = _context_choice(text, i, out[i])
+    sides = (True, True)
+    if seg is not None and not standalone_word:
+        get = seg.tokenizer.FREQ.get
+        sides = (bool(get(text[i - 1 : i + 1])) if i else False, bool(get(text[i : i + 2])))
+    choice = _context_choice(text, i, out[i], sides)
     if choice:
         form, why = choice
         # The table counts Taiwan forms; the variant's converter writes them its own way.
