@@ -710,6 +710,11 @@ def test_ambiguous_report_contents():
         "rendered": "後",
         "candidates": ["後", "后"],
         "by_rule": False,
+        "before": "",
+        "after": "来，头发干了",
+        "opencc": "後",
+        "risk": "",  # 后来 is a dictionary word: nothing to check
+        "reason": "词典词",
     }
     assert by_position[text.index("发")]["rendered"] == "髮"
     assert by_position[text.index("干")]["rendered"] == "幹"  # OpenCC's choice: needs a rule

@@ -7,6 +7,7 @@ root negotiation, the sitemap, the admin preview and panel, and the page cache.
 """
 
 import datetime
+import html as html_lib
 import json
 import re
 from html.parser import HTMLParser
@@ -229,7 +230,7 @@ class TestPageText:
         assert page.meta("description") == "范老師說：麵條、臺灣和後來的事。"
         assert page.meta("og:title") == "台风過後，頭髮乾了"
         assert page.meta("og:description") == "范老師說：麵條、臺灣和後來的事。"
-        assert page.meta("og:image:alt") == "頭髮乾了的女孩在臺燈下看書"
+        assert page.meta("og:image:alt") == "頭髮乾了的女孩在檯燈下看書"
         simplified = Elements(hans)
         assert simplified.title.strip() == "台风过后，头发干了 - 童心"
         assert simplified.meta("og:title") == "台风过后，头发干了"
@@ -238,7 +239,7 @@ class TestPageText:
         _, hant = both(client, hans_page)
         page = Elements(hant)
         alts = [a["alt"] for a in page.attrs("img") if a.get("alt")]
-        assert "頭髮乾了的女孩在臺燈下看書" in alts
+        assert "頭髮乾了的女孩在檯燈下看書" in alts
         assert "後來她把麵條吃完了" in hant
         assert "插畫：童心編輯部" in hant
         assert "系統裡面有關係" in hant
@@ -332,15 +333,16 @@ class TestRules:
         hans, _ = both(client, page)
         assert "<h1>范老师好</h1>" in hans
 
-    def test_surname_fan_needs_its_rule(self, client, site_tree):
+    def test_surname_fan_is_a_name_and_a_rule_still_wins(self, client, site_tree):
         page = NewsPageFactory(
             parent=site_tree.news_index, slug="fan", title="范小勇的篮球梦", body=body()
         )
         _, hant = both(client, page)
-        assert "範小勇" in hant  # OpenCC: 范 → 範
-        ConversionRule.objects.create(hans="范小勇", hant="范小勇")
-        _, hant = both(client, page)
+        # OpenCC alone writes 範小勇; the name recogniser keeps the surname.
         assert "<h1>范小勇的籃球夢</h1>" in hant and "範小勇" not in hant
+        ConversionRule.objects.create(hans="篮球梦", hant="籃球之夢")
+        _, hant = both(client, page)
+        assert "<h1>范小勇的籃球之夢</h1>" in hant
 
     def test_page_rule_beats_site_rule(self, client, site_tree, rules):
         page = NewsPageFactory(
@@ -409,6 +411,9 @@ class TestShippedRules:
         # 娘 is 娘, not 孃.
         ("他的后娘和爹娘、亲娘、干娘，娘儿俩。", "他的後娘和爹娘、親娘、乾娘，娘兒倆。"),
         ("以后娘家的事", "以後娘家的事"),
+        # OpenCC's own dictionary gaps.
+        ("新闻总汇", "新聞總匯"),
+        ("房屋回复原状，生活断舍离。", "房屋回復原狀，生活斷捨離。"),
     ]
 
     @pytest.mark.parametrize("hans, hant", CASES)
@@ -419,6 +424,99 @@ class TestShippedRules:
     def test_editor_rules_win_over_shipped_ones(self, client, site_tree):
         ConversionRule.objects.create(hans="头发干", hant="頭髮干")
         assert text_for_script("头发干了", "hant", source="hans") == "頭髮干了"
+
+
+class TestSiteNames:
+    """Names the site holds convert as names without a rule (tongxin.scripts.site_terms)."""
+
+    def test_collects_bylines_credits_pseudonyms_and_organisations(self, site_tree):
+        from tongxin.scripts.site_terms import collect_names
+
+        NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="byline",
+            byline=[("credit", {"role": "记者", "names": ["于今", "Anna"]})],
+        )
+        names = collect_names()
+        assert "于今" in names["people"] and "Anna" not in names["people"]
+        assert "小雨" in names["people"]  # the story's pseudonym
+        assert "青云县民政局" in names["organisations"]
+        # A child's real identity is never read: only what the site publishes.
+        identity_names = set(StoryIdentity.objects.values_list("real_name", flat=True))
+        assert not identity_names & set(names["people"])
+
+    def test_a_byline_name_converts_as_a_name_once_saved(self, client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index, slug="yu-jin", title="于今在现场采访", body=body()
+        )
+        _, hant = both(client, page)
+        assert "<h1>於今在現場採訪</h1>" in hant  # 于 + 今 reads as a preposition
+        NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="credits",
+            byline=[("credit", {"role": "记者", "names": ["于今"]})],
+        )
+        _, hant = both(client, page)  # the saved byline changed the site's version
+        assert "<h1>于今在現場採訪</h1>" in hant
+
+    def test_deleting_the_source_forgets_the_name(self, client, site_tree):
+        holder = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="credits-gone",
+            byline=[("credit", {"role": "记者", "names": ["于今"]})],
+        )
+        assert text_for_script("于今说", "hant") == "于今說"
+        holder.delete()
+        assert text_for_script("于今说", "hant") == "於今說"
+
+
+class TestCornerQuotes:
+    """ScriptSettings.corner_quotes: “ ” ‘ ’ as 「 」 『 』 in the traditional rendition."""
+
+    def test_off_by_default_then_on(self, client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="quotes",
+            title="他说“我想‘上学’”",
+            body=body(para("It’s “好”")),
+        )
+        hans, hant = both(client, page)
+        assert "<h1>他說“我想‘上學’”</h1>" in hant
+        settings_row = ScriptSettings.load()
+        settings_row.corner_quotes = True
+        settings_row.save()
+        hans, hant = both(client, page)
+        assert "<h1>他說「我想『上學』」</h1>" in hant and "It’s 「好」" in hant
+        assert "<h1>他说“我想‘上学’”</h1>" in hans
+
+    def test_the_setting_is_in_the_admin(self, admin_client):
+        response = admin_client.get(
+            reverse("wagtailsettings:edit", args=["scripts", "scriptsettings"]), follow=True
+        )
+        assert response.status_code == 200
+        assert "繁体版使用「」『』引号" in response.content.decode()
+
+
+class TestConversionRuleAdmin:
+    """Site-wide rules are a snippet with the usual permissions, all in Chinese."""
+
+    def test_permissions_and_admin(self, admin_client):
+        from django.contrib.auth.models import Permission
+
+        codenames = set(
+            Permission.objects.filter(content_type__app_label="scripts").values_list(
+                "codename", flat=True
+            )
+        )
+        assert {"add_conversionrule", "change_conversionrule", "delete_conversionrule"} <= (
+            codenames
+        )
+        url = reverse("wagtailsnippets_scripts_conversionrule:add")
+        response = admin_client.get(url)
+        assert response.status_code == 200 and "字词转换规则" in response.content.decode()
+        response = admin_client.post(url, {"hans": "总汇报", "hant": "總匯報", "note": "测试"})
+        assert response.status_code == 302
+        assert ConversionRule.objects.filter(hans="总汇报").exists()
 
 
 class TestVariant:
@@ -789,9 +887,9 @@ class TestAmbiguousPanel:
         panel = re.search(r"<th>决定方式</th>.*?</tbody>", html, re.S)
         assert panel, "ambiguous characters panel missing"
         rows = []
-        for row in re.findall(r"<tr>(.*?)</tr>", panel.group(), re.S):
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", panel.group(), re.S):
             cells = [
-                re.sub(r"<[^>]+>", "", c).strip()
+                html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip()
                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
             ]
             if cells:
@@ -803,43 +901,95 @@ class TestAmbiguousPanel:
         assert response.status_code == 200
         return response.content.decode()
 
-    def test_rows_for_fa_and_gan(self, editor_client, site_tree):
+    # Columns: risk, field, char, context, rendition, OpenCC's, candidates, decided by.
+    def by_char(self, rows):
+        return {r[2]: r for r in rows}
+
+    def section_classes(self, html):
+        """The class attribute of the 简繁转换 section of the page editor."""
+        heading = html.index(">简繁转换<")
+        start = html.rindex("<section", 0, heading)
+        return re.match(r'<section class="([^"]*)"', html[start:]).group(1).split()
+
+    def test_only_characters_that_depend_on_the_sentence(self, editor_client, site_tree):
         page = NewsPageFactory(
             parent=site_tree.news_index, slug="panel", title="新闻", body=body(para("发现床单干了"))
         )
-        rows = self.rows(self.edit(editor_client, page))
-        by_char = {r[1]: r for r in rows}
-        field, char, context, rendered, candidates, decided = by_char["发"]
-        assert context.startswith("发现床单") and (rendered, decided) == ("發", "OpenCC 词典")
-        assert {"發", "髮"} <= set(candidates.split("、"))
-        assert by_char["干"][3] == "幹"  # OpenCC's guess: wrong here
-        assert by_char["干"][5] == "OpenCC 词典"
+        html = self.edit(editor_client, page)
+        rows = self.by_char(self.rows(html))
+        # 发现 is a dictionary word: nothing to check, no row.
+        assert "发" not in rows
+        risk, _, _, context, rendered, opencc_form, candidates, decided = rows["干"]
+        assert risk.startswith("高") and (rendered, opencc_form) == ("幹", "幹")
+        assert context == "发现床单干了" and {"幹", "乾"} <= set(candidates.split("、"))
+        assert "默认" in decided
+        # A high-risk row opens the section the editor would otherwise have to unfold.
+        assert "collapsed" not in self.section_classes(html)
+
         ConversionRule.objects.create(hans="床单干了", hant="床單乾了")
-        rows = self.rows(self.edit(editor_client, page))
-        by_char = {r[1]: r for r in rows}
-        assert by_char["干"][3] == "乾" and by_char["干"][5] == "转换规则"
-        assert by_char["发"][3] == "發" and by_char["发"][5] == "OpenCC 词典"
+        html = self.edit(editor_client, page)
+        rows = self.by_char(self.rows(html))
+        assert rows["干"][0].startswith("低") and rows["干"][4] == "乾"
+        assert rows["干"][7] == "转换规则"
+        assert "collapsed" in self.section_classes(html)
 
     def test_shipped_rules_show_as_rules(self, editor_client, site_tree):
         page = NewsPageFactory(
             parent=site_tree.news_index, slug="hair", title="新闻", body=body(para("头发干了"))
         )
-        by_char = {r[1]: r for r in self.rows(self.edit(editor_client, page))}
-        assert by_char["干"][3] == "乾" and by_char["干"][5] == "转换规则"
+        rows = self.by_char(self.rows(self.edit(editor_client, page)))
+        assert rows["干"][4] == "乾" and rows["干"][7] == "转换规则"
 
-    def test_surname_and_keep_spans(self, editor_client, site_tree):
+    def test_word_aware_decisions_say_why(self, editor_client, site_tree):
         page = NewsPageFactory(
             parent=site_tree.news_index,
             slug="panel-fan",
             title="范小勇",
-            body=body(para('<span data-keep="1">后台</span>')),
-            conversion_rules=[("rule", {"hans": "范小勇", "hant": "范小勇"})],
+            body=body(para("这所学校已有百年历史。")),
         )
         rows = self.rows(self.edit(editor_client, page))
-        by_char = {r[1]: r for r in rows}
-        assert by_char["范"][3] == "范" and by_char["范"][5] == "转换规则"
+        by_char = self.by_char(rows)
+        assert by_char["范"][4] == "范" and by_char["范"][5] == "範"
+        assert "人名" in by_char["范"][7] and by_char["范"][0].startswith("中")
+        assert by_char["历"][4] == "歷" and by_char["历"][5] == "曆"
+        assert "历史" in by_char["历"][7]
+
+    def test_ranked_by_risk(self, editor_client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="panel-rank",
+            title="范小勇",
+            body=body(para('<span data-keep="1">后台</span>，床单干了')),
+            conversion_rules=[("rule", {"hans": "范小勇", "hant": "範小勇"})],
+        )
+        rows = self.rows(self.edit(editor_client, page))
+        risks = [r[0][0] for r in rows]
+        assert risks == sorted(risks, key="高中低".index)
+        by_char = self.by_char(rows)
+        assert by_char["范"][4] == "範" and by_char["范"][7] == "转换规则"
         # The page's own rules are not page text: no row comes from the rules field.
-        assert not [r for r in rows if r[0] == "本页字词转换规则"]
+        assert not [r for r in rows if r[1] == "本页字词转换规则"]
+
+    def test_context_is_readable_text(self, editor_client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index,
+            slug="panel-markup",
+            title="新闻",
+            body=body(para("A&amp;B&nbsp;床单<b>干</b>了")),
+        )
+        html = self.edit(editor_client, page)
+        context = self.by_char(self.rows(html))["干"][3]
+        assert context == "A&B 床单干了"
+        for markup in ("&amp;", "&nbsp;", "<b>", "\xa0"):
+            assert markup not in context
+
+    def test_no_high_risk_keeps_the_section_collapsed(self, editor_client, site_tree):
+        page = NewsPageFactory(
+            parent=site_tree.news_index, slug="panel-calm", title="后来", body=body(para("头发"))
+        )
+        html = self.edit(editor_client, page)
+        assert "collapsed" in self.section_classes(html)
+        assert "没有需要按上下文判断" in html
 
     def test_traditional_page_says_so(self, editor_client, hant_page):
         html = self.edit(editor_client, hant_page)

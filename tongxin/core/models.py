@@ -15,7 +15,7 @@ from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from tongxin.scripts import script as scripts
-from tongxin.scripts.panels import AmbiguousCharactersPanel
+from tongxin.scripts.panels import AmbiguousCharactersPanel, ConversionSection
 from tongxin.scripts.script import HANS, HANT
 
 from .blocks import ConversionRuleBlock, CreditBlock
@@ -110,7 +110,7 @@ class TongxinPage(SyndicationRoutes, Page):
         ),
     ]
     conversion_panels = [
-        MultiFieldPanel(
+        ConversionSection(
             [FieldPanel("conversion_rules"), AmbiguousCharactersPanel(heading="一简对多繁字")],
             heading="简繁转换",
             classname="collapsed",

@@ -47,8 +47,14 @@ class ScriptSettings(BaseGenericSetting):
     hant_variant = models.CharField(
         "繁体字形标准", max_length=2, choices=VARIANT_CHOICES, default="tw"
     )
+    corner_quotes = models.BooleanField(
+        "繁体版使用「」『』引号",
+        default=False,
+        help_text="开启后，繁体版把 “ ” ‘ ’ 显示为 「 」 『 』（台湾、香港出版物的写法）；"
+        "简体版不变，英文中的撇号（如 it’s）保持原样。",
+    )
 
-    panels = [FieldPanel("hant_variant")]
+    panels = [FieldPanel("hant_variant"), FieldPanel("corner_quotes")]
 
     class Meta:
         verbose_name = "简繁转换设置"

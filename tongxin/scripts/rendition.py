@@ -65,8 +65,11 @@ def site_config():
 
 
 def site_rules_version():
-    """Changes whenever the site's conversion configuration does (cached page keys use it)."""
-    return _site_config()[2]
+    """Changes whenever the site's conversion configuration does (cached page keys use it):
+    variant and rules, and the names and quotation-mark setting of ``site_terms``."""
+    from .site_terms import site_terms_version
+
+    return f"{_site_config()[2]}-{site_terms_version()}"
 
 
 def forget_site_config():
@@ -88,7 +91,11 @@ def usable(pairs):
 def rules_for(page=None):
     variant, site_pairs = site_config()
     page_pairs = usable(getattr(page, "page_rules", ()) or ()) if page is not None else ()
-    return variant, Rules.merge(Rules(domain_rules()), Rules(site_pairs), Rules(page_pairs))
+    from .site_terms import site_terms
+
+    return variant, Rules.merge(
+        Rules(domain_rules()), site_terms(variant), Rules(site_pairs), Rules(page_pairs)
+    )
 
 
 def render_for_script(html, script, page=None):

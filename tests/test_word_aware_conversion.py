@@ -1,0 +1,197 @@
+"""The word-aware traditional rendition (tongxin.scripts.words): names, word boundaries,
+context for single characters, corner quotes. No Django, no database.
+
+Each case is asserted against what plain OpenCC s2tw writes too, so that the test shows
+what the word-aware pass adds (or that it leaves a right answer alone).
+"""
+
+import opencc
+import pytest
+
+from tongxin.scripts import words
+from tongxin.scripts.domain import domain_pairs
+from tongxin.scripts.engine import HANS, HANT, Rules, convert_text, corner_quotes
+
+PLAIN = opencc.OpenCC("s2tw")
+SHIPPED = Rules(domain_pairs())
+
+
+def to_hant(text, **kwargs):
+    return convert_text(text, source=HANS, target=HANT, rules=SHIPPED, **kwargs)
+
+
+def to_hans(text, **kwargs):
+    return convert_text(text, source=HANT, target=HANS, rules=SHIPPED, **kwargs)
+
+
+# (simplified, Tongxin's traditional, plain OpenCC's traditional when it differs)
+NAMES = [
+    ("范志明在会上发言。", "范志明在會上發言。", "範志明在會上發言。"),
+    ("余秀兰说，物资已经发放。", "余秀蘭說，物資已經發放。", "餘秀蘭說，物資已經發放。"),
+    ("于海燕和游振宇来了。", "于海燕和游振宇來了。", "於海燕和遊振宇來了。"),
+    ("郁文华老师来了。", "郁文華老師來了。", "鬱文華老師來了。"),
+    ("于老师和游阿姨每周都来。", "于老師和游阿姨每週都來。", "於老師和遊阿姨每週都來。"),
+    ("钟先生说，孩子们都好。", "鍾先生說，孩子們都好。", None),
+    ("范文斌被评为优秀社工。", "范文斌被評為優秀社工。", "範文斌被評為優秀社工。"),
+    ("余静老师组织学生写信。", "余靜老師組織學生寫信。", "餘靜老師組織學生寫信。"),
+    ("孩子们叫她“郁妈妈”。", "孩子們叫她“郁媽媽”。", "孩子們叫她“鬱媽媽”。"),
+    ("叶文静和萧建华是志愿者。", "葉文靜和蕭建華是志願者。", None),
+]
+
+# Ordinary words with a surname's character: never read as names.
+GUARDS = [
+    ("他是全国模范。", "他是全國模範。"),
+    ("其余的物资下周送达。", "其餘的物資下週送達。"),
+    ("她是业余志愿者。", "她是業餘志願者。"),
+    ("孩子们学会了游泳。", "孩子們學會了游泳。"),
+    ("于是他决定捐款。", "於是他決定捐款。"),
+    ("他是钟表修理工。", "他是鐘錶修理工。"),
+    ("学校成立于2019年。", "學校成立於2019年。"),
+    ("会议于今日召开。", "會議於今日召開。"),
+    ("文字相对于页面居中。", "文字相對於頁面居中。"),
+    ("计算角度的余弦值。", "計算角度的餘弦值。"),
+    ("游客在景区游览。", "遊客在景區遊覽。"),
+    ("账户余额不足。", "賬戶餘額不足。"),
+]
+
+BOUNDARIES = [
+    # (simplified, Tongxin, plain OpenCC): a dictionary phrase cut through a word.
+    ("这所学校已有百年历史。", "這所學校已有百年歷史。", "這所學校已有百年曆史。"),
+    ("十几分钟后救护车到了。", "十幾分鐘後救護車到了。", "十幾分鍾後救護車到了。"),
+    ("医生发现孩子发烧了。", "醫生發現孩子發燒了。", "醫生髮現孩子發燒了。"),
+    ("一只只小鸟飞走了。", "一隻隻小鳥飛走了。", "一隻只小鳥飛走了。"),
+    ("他把年历挂在墙上。", "他把年曆掛在牆上。", None),  # nothing disputes 年历 here
+    ("他去理发了。", "他去理髮了。", None),
+    ("康复训练很辛苦。", "康復訓練很辛苦。", None),  # 复训 does not cut 康复
+    (
+        "基金发布会上，资金发放到位。",
+        "基金發佈會上，資金發放到位。",
+        "基金髮佈會上，資金髮放到位。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("hans", "hant", "plain"), NAMES)
+def test_names_take_the_surname_form(hans, hant, plain):
+    assert to_hant(hans) == hant
+    assert PLAIN.convert(hans) == (plain or hant)
+
+
+@pytest.mark.parametrize(("hans", "hant", "plain"), NAMES)
+def test_names_read_back_to_simplified(hans, hant, plain):
+    assert to_hans(hant) == hans
+
+
+@pytest.mark.parametrize(("hans", "hant"), GUARDS)
+def test_words_with_a_surname_character_stay_words(hans, hant):
+    assert to_hant(hans) == hant == PLAIN.convert(hans)
+
+
+@pytest.mark.parametrize(("hans", "hant", "plain"), BOUNDARIES)
+def test_phrases_do_not_cut_through_words(hans, hant, plain):
+    assert to_hant(hans) == hant
+    assert PLAIN.convert(hans) == (plain or hant)
+    assert to_hans(hant) == hans
+
+
+def test_decisions_say_why():
+    _, decisions = words.analyse("这所学校已有百年历史，范志明说", PLAIN.convert)
+    reasons = {i: d.reason for i, d in decisions.items()}
+    text = "这所学校已有百年历史，范志明说"
+    li = text.index("历")
+    assert decisions[li].rendered == "歷" and decisions[li].opencc == "曆"
+    assert "历史" in reasons[li]
+    fan = text.index("范")
+    assert decisions[fan].rendered == "范" and "范志明" in reasons[fan]
+
+
+def test_an_editor_rule_still_wins_over_the_name_reading():
+    rules = Rules([*SHIPPED.pairs, ("范志明", "範志明")])
+    assert convert_text("范志明来了", source=HANS, target=HANT, rules=rules) == "範志明來了"
+
+
+def test_a_site_name_is_a_name_even_where_the_recogniser_doubts(monkeypatch):
+    # 于 + 今 reads as the preposition: "于今" only becomes a name when the site holds it.
+    assert to_hant("于今在现场采访。") == "於今在現場採訪。"
+    monkeypatch.setattr(words, "_site_people", {"于今"})
+    assert to_hant("于今在现场采访。") == "于今在現場採訪。"
+
+
+def test_only_surnames_opencc_gets_wrong_on_their_own_are_looked_at():
+    for surname, form in words.SURNAME_FORMS.items():
+        assert (PLAIN.convert(surname) != form) == (surname in words.SURNAMES_TO_DECIDE)
+
+
+def test_name_rendition_of_a_site_name():
+    assert words.name_rendition("钟建军") == "鍾建軍"
+    assert words.name_rendition("余秀兰") == "余秀蘭"
+    assert words.name_rendition("王发") == "王發"
+
+
+# --------------------------------------------------------------------------- context
+
+
+def test_context_model_follows_clear_evidence_and_explains(monkeypatch):
+    table = {
+        ("干", "*", ""): {"幹": 40, "乾": 20},
+        ("干", "R", "得"): {"乾": 9, "幹": 1},
+        ("干", "L", "天"): {"乾": 3},
+    }
+    monkeypatch.setattr(words, "context_table", lambda: table)
+    text = "夏天干得快"
+    rendered, decisions = words.analyse(text, PLAIN.convert)
+    assert rendered == "夏天乾得快"
+    reason = decisions[text.index("干")].reason
+    assert "后字「得」" in reason and "乾 9 次" in reason
+
+
+def test_context_model_keeps_opencc_without_clear_evidence(monkeypatch):
+    table = {("干", "*", ""): {"幹": 40, "乾": 20}, ("干", "R", "得"): {"乾": 2, "幹": 2}}
+    monkeypatch.setattr(words, "context_table", lambda: table)
+    assert words.analyse("夏天干得快", PLAIN.convert)[0] == "夏天幹得快"
+
+
+def test_context_inside_a_word_opencc_does_not_hold():
+    # 舍入 (round off) is a word to jieba but not a phrase to OpenCC, which writes 舍; the
+    # shipped table has seen 捨 before 入 in real Taiwan-standard text.
+    text = "将正数向上舍入。"
+    assert PLAIN.convert(text) == "將正數向上舍入。"
+    rendered, decisions = words.analyse(text, PLAIN.convert)
+    assert rendered == "將正數向上捨入。"
+    assert "后字「入」" in decisions[text.index("舍")].reason
+    # Inside a word only the word's own characters speak: 的 before 复活 does not.
+    assert to_hant("孩子们画的复活节彩蛋。") == "孩子們畫的復活節彩蛋。"
+
+
+def test_the_shipped_context_table_loads():
+    table = words.context_table()
+    chars = {char for char, side, _ in table if side == "*"}
+    assert chars <= words.CONTEXT_CHARS and {"发", "制", "复"} <= chars
+    assert all(counts for counts in table.values())
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def test_corner_quotes():
+    assert corner_quotes("他说：“我想‘上学’。”") == "他说：「我想『上学』。」"
+    assert corner_quotes("It’s “fine”") == "It’s 「fine」"
+    assert corner_quotes("没有引号") == "没有引号"
+
+
+def test_corner_quotes_setting_applies_to_the_traditional_rendition_only():
+    quotes = Rules(SHIPPED.pairs, corner_quotes=True)
+    text = "他说：“头发干了。”"
+    assert convert_text(text, source=HANS, target=HANT, rules=quotes) == "他說：「頭髮乾了。」"
+    assert to_hant(text) == "他說：“頭髮乾了。”"  # off by default
+    assert convert_text("他說：“頭髮乾了。”", source=HANT, target=HANS, rules=quotes) == text
+    assert Rules.merge(SHIPPED, quotes).corner_quotes
+    assert Rules(corner_quotes=True) and Rules(corner_quotes=True) != Rules()
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def test_text_without_hot_characters_is_one_opencc_call():
+    assert words.analyse("今天天气很好", PLAIN.convert) == ("今天天氣很好", {})
+    assert words.analyse("hello", PLAIN.convert) == ("hello", {})

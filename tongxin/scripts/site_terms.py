@@ -1,0 +1,163 @@
+"""Names the site already holds, protected in the traditional rendition without a rule.
+
+Bylines and credits (``byline``/``credits`` StreamFields of credit blocks), pseudonyms
+(``pseudonym`` fields), organisation names and the phrases of the editors' rules: each is
+kept whole by the segmenter, a person's name converts as a name (范志明 → 范志明, not 範志明)
+and an organisation's name as one unit. Real identities (``stories.ChildIdentity``) are never
+read here: only what the site publishes.
+
+Collected with one query per source, kept in the cache under a version that changes when
+any source is saved or deleted (``forget_site_terms``, connected in ``signals``), and with
+the site's quotation-mark setting, handed to the engine as one ``Rules`` object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.apps import apps
+from django.core.cache import cache
+
+from . import words
+from .engine import HANS, HANT, Rules, convert_text
+
+CACHE_KEY = "scripts:site-terms:v1"
+CACHE_SECONDS = 5 * 60
+# (model label, field, kind). Labels, not imports: scripts imports no page app.
+NAME_SOURCES = (("campaigns.organization", "name", "organisation"),)
+# Any model with one of these fields contributes: StreamFields of credit blocks, or a name.
+CREDIT_FIELDS = ("byline", "credits")
+NAME_FIELDS = ("pseudonym",)
+# A person's name as the site stores it: two to four CJK characters.
+PERSON_RE = re.compile(r"[\u3400-\u9fff]{2,4}")
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+# Shorter names only join the segmenter's dictionary: as a rule, a two-character name would
+# also match inside other words (其余静 … 余静).
+RULE_MIN_LENGTH = 3
+
+
+def _credit_names(raw) -> list[str]:
+    names = []
+    for block in raw or ():
+        value = block.get("value") if isinstance(block, dict) else None
+        if not isinstance(value, dict):
+            continue
+        for item in value.get("names") or ():
+            name = item.get("value") if isinstance(item, dict) else item
+            if isinstance(name, str):
+                names.append(name)
+    return names
+
+
+def _raw(stream) -> list:
+    raw = getattr(stream, "raw_data", stream)
+    return list(raw) if raw else []
+
+
+def _sources():
+    """``(model, field, kind)`` of every place a name lives, found by field name."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.abstract or model._meta.proxy:
+            continue
+        fields = {field.name for field in model._meta.concrete_fields}
+        # A field inherited from a concrete parent is read through the model that owns it.
+        own = {f.name for f in model._meta.local_concrete_fields}
+        for name in CREDIT_FIELDS:
+            if name in fields and name in own:
+                found.append((model, name, "credits"))
+        for name in NAME_FIELDS:
+            if name in fields and name in own:
+                found.append((model, name, "person"))
+    for label, field, kind in NAME_SOURCES:
+        try:
+            found.append((apps.get_model(label), field, kind))
+        except LookupError:
+            continue
+    return found
+
+
+def source_models() -> set:
+    """Models whose saves change the collected names."""
+    return {model for model, _, _ in _sources()}
+
+
+def collect_names() -> dict[str, tuple[str, ...]]:
+    """``{"people": …, "organisations": …}``: the names the site holds, sorted, unique."""
+    people: set[str] = set()
+    organisations: set[str] = set()
+    for model, field, kind in _sources():
+        values = model._default_manager.values_list(field, flat=True)
+        for value in values.iterator():
+            if kind == "credits":
+                people.update(_credit_names(_raw(value)))
+            elif kind == "person" and isinstance(value, str):
+                people.add(value)
+            elif isinstance(value, str):
+                organisations.add(value)
+    people = {name.strip() for name in people if PERSON_RE.fullmatch(name.strip())}
+    organisations = {
+        name.strip() for name in organisations if name and CJK_RE.search(name) and len(name) > 1
+    }
+    return {"people": tuple(sorted(people)), "organisations": tuple(sorted(organisations))}
+
+
+def _quotes_setting() -> bool:
+    from .models import ScriptSettings
+
+    row = ScriptSettings.objects.only("corner_quotes").first()
+    return bool(row and row.corner_quotes)
+
+
+def _load():
+    found = cache.get(CACHE_KEY)
+    if found is None:
+        names = collect_names()
+        quotes = _quotes_setting()
+        digest = hashlib.sha256(repr((names, quotes)).encode("utf-8")).hexdigest()[:12]
+        found = (names, quotes, digest)
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    return found
+
+
+def site_terms_version() -> str:
+    """Changes whenever a name the site holds or the quotation-mark setting does."""
+    return _load()[2]
+
+
+def forget_site_terms() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def site_terms(variant: str) -> Rules:
+    """The site's names as exact renditions, and its quotation-mark setting."""
+    names, quotes, digest = _load()
+    return _rules(names, quotes, digest, variant)
+
+
+_built: dict = {}
+
+
+def _rules(names, quotes, digest, variant) -> Rules:
+    key = (digest, variant)
+    rules = _built.get(key)
+    if rules is not None:
+        return rules
+    words.set_site_words(names["people"], names["organisations"])
+    pairs = []
+    for name in names["people"]:
+        if len(name) >= RULE_MIN_LENGTH:
+            pairs.append((name, words.name_rendition(name, variant)))
+    for name in names["organisations"]:
+        pairs.append((name, convert_text(name, source=HANS, target=HANT, variant=variant)))
+    try:
+        rules = Rules(pairs, corner_quotes=quotes)
+    except ValueError:
+        # A name holding the converter's markers: protect the others.
+        from .rendition import usable
+
+        rules = Rules(usable(pairs), corner_quotes=quotes)
+    _built.clear()
+    _built[key] = rules
+    return rules
