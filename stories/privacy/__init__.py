@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-from .names import NameWarning, find_name_warnings, name_variants
+from .names import NameVariant, NameWarning, find_name_warnings, name_variants
 from .patterns import _overlaps, _pattern_hits, id_card_checksum_ok, public_digits
 from .places import named_school_hits, place_hits
 from .record import collect_private_values, date_forms, phone_forms
@@ -172,7 +172,7 @@ def _romanized_patterns(private_values: Iterable[str]) -> list[re.Pattern[str]]:
     patterns: list[re.Pattern[str]] = []
     seen: set[tuple[str, ...]] = set()
     for value in private_values:
-        if not value or not isinstance(value, str):
+        if not value or not isinstance(value, str) or not getattr(value, "romanize", True):
             continue
         compact = _IGNORABLE_RE.sub("", value)
         # A value without Chinese characters is already matched as written; its romanized
@@ -182,7 +182,9 @@ def _romanized_patterns(private_values: Iterable[str]) -> list[re.Pattern[str]]:
             continue
         orders = [tuple(syllables)]
         # A name of two to four characters is also written given name first (xiaoming-wang).
-        if 2 <= len(compact) <= 4 and all(_HAN_RE.match(c) for c in compact):
+        # Not a name variant: 思雨 of 陈思雨 reversed is "yusi", no more the child's name.
+        variant = isinstance(value, NameVariant)
+        if 2 <= len(compact) <= 4 and all(_HAN_RE.match(c) for c in compact) and not variant:
             orders.append((*syllables[1:], syllables[0]))
         for order in orders:
             if order in seen:

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from anyascii import anyascii
+
 from .text import _same_length, _to_simplified, visible_text
 
 _HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -70,6 +72,24 @@ def _plain_pseudonym(pseudonym: str) -> str:
     return re.sub(r"[（(]\s*化名\s*[)）]|化名", "", _to_simplified(pseudonym or "")).strip()
 
 
+class NameVariant(str):
+    """A string like any other private value, which may not be looked for romanized: 晓雨
+    (given name of 林晓雨) and the pseudonym 小雨 are both "xiaoyu", and 陈家 is "chenjia",
+    a common given name; a plain `str` subclass, so callers see a list of strings."""
+
+    romanize: bool = True
+
+
+def _variant(text: str, romanize: bool) -> NameVariant:
+    variant = NameVariant(text)
+    variant.romanize = romanize
+    return variant
+
+
+def _roman(text: str) -> str:
+    return re.sub(r"[^a-z]", "", anyascii(text).lower())
+
+
 def name_variants(real_name: str, pseudonym: str = "") -> list[str]:
     """The other ways the child's name is written: given name, nicknames, surname forms."""
     if not isinstance(real_name, str):
@@ -85,16 +105,17 @@ def name_variants(real_name: str, pseudonym: str = "") -> list[str]:
         return variants
     surname, given = split
     plain = _plain_pseudonym(pseudonym)
+    plain_roman = _roman(plain) if plain else ""
     if len(given) >= 2:
-        variants.append(given)
+        variants.append(_variant(given, _roman(given) != plain_roman))
     for prefix in ("小", "阿"):
         for core in dict.fromkeys((given, given[-1])):
             nickname = prefix + core
             # The pseudonym is public by design: 小雨 for 陈思雨 is allowed to be its name.
             if nickname != plain:
-                variants.append(nickname)
-    for suffix in ("同学", "某", "家"):
-        variants.append(surname + suffix)
+                variants.append(_variant(nickname, _roman(nickname) != plain_roman))
+    variants.append(_variant(surname + "同学", True))
+    variants += [_variant(surname + suffix, False) for suffix in ("某", "家")]
     return list(dict.fromkeys(variants))
 
 

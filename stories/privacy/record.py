@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from .names import name_variants
+from .names import NameVariant, name_variants
 from .text import _IGNORABLE_RE, _to_simplified
 
 _KINSHIP_RE = re.compile(
@@ -92,7 +92,9 @@ def collect_private_values(private: Mapping[str, object]) -> list[str]:
     values: list[str] = []
 
     def add(value: object) -> None:
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, NameVariant):
+            values.append(value)
+        elif isinstance(value, str) and value.strip():
             values.append(value.strip())
 
     add(private.get("real_name"))
