@@ -185,7 +185,7 @@ _GENERIC_BEFORE = {
 _GENERIC_AFTER = {
     "乡": "村镇亲下间土愁音情邻野俗里民",
     "镇": "子静定痛压守住",
-    "村": "子庄落寨",
+    "村": "子庄落寨级务规容貌干医",
     "寨": "子",
     "屯": "子",
     "组": "织成合长员",
@@ -219,7 +219,27 @@ def _name_before(text: str, end: int, limit: int) -> tuple[int, str]:
         if name.startswith(word) and len(name) > len(word):
             i += len(word)
             name = name[len(word) :]
-    return i, name
+    cut = _phrase_end(name) if len(name) >= 3 else 0
+    return i + cut, name[cut:]
+
+
+_NOT_NAME_FLAGS = ("v", "p", "r", "d", "c", "u", "m", "q", "t", "f")
+
+
+def _phrase_end(name: str) -> int:
+    """Where a place name starts after a verb phrase read into it (3月底前完成|村): after the
+    last verb, preposition, pronoun, adverb, numeral or time word that has something before
+    it. A name that *starts* with a verb stays whole: 团结村, 前进村 and 新建村 are villages."""
+    from .names import _posseg
+
+    cut = pos = 0
+    for token in _posseg().cut(name):
+        pos += len(token.word)
+        if pos < len(name) and token.flag.startswith(_NOT_NAME_FLAGS) and pos > len(token.word):
+            cut = pos
+        elif pos == len(name) and token.flag.startswith(_NOT_NAME_FLAGS) and cut == 0:
+            cut = pos if pos > len(token.word) else 0
+    return cut
 
 
 def place_hits(text: str) -> list[tuple[int, int]]:
