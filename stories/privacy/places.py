@@ -18,10 +18,11 @@ import re
 
 _HAN = r"\u4e00-\u9fff"
 # Characters that end a place name on its left: verbs of motion and place, particles,
-# pronouns, measure words, and the other administrative suffixes (花溪乡|白岩村).
+# pronouns, measure words, and the other administrative suffixes (花溪乡|白岩村). Not 那
+# (那坡屯, 那桐镇: a common first syllable in Zhuang place names) nor 旗 (红旗村).
 _STOP = frozenset(
-    "在住于自从到去回来往向至是的了和与及跟让给把被对为由离进出过经条个座片所位名这那该本"
-    "每各全整此其我你他她它们咱俺某同邻外省市州县区旗乡镇村屯寨组社街之"
+    "在住于自从到去回来往向至是的了和与及跟让给把被对为由离进出过经条个座片所位名这该本"
+    "每各全整此其我你他她它们咱俺某同邻外省市州县区乡镇村屯寨组社街之"
 )
 # Words in front of the suffix that make it generic: 山村, 农村, 偏远山村, 城镇, 家乡…
 _GENERIC_BEFORE = {
