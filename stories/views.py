@@ -23,11 +23,16 @@ from .guard import name_warnings
 from .models import PRIVACY_REFUSAL, StoryPage
 
 
+def _where_and_what(problem):
+    # Findings in the text already start with their field (「摘要」包含…); consent ones do not.
+    if problem.message.startswith(f"「{problem.field}」"):
+        return problem.message
+    return f"{problem.field}：{problem.message}"
+
+
 def held_back_message(request, problems):
     """The banner: saved as a draft, not published, each finding with where it is."""
-    items = format_html_join(
-        "", "<li>{}：{}</li>", ((problem.field, problem.message) for problem in problems)
-    )
+    items = format_html_join("", "<li>{}</li>", ((_where_and_what(p),) for p in problems))
     messages.error(
         request,
         format_html(
@@ -104,6 +109,24 @@ class StoryCreateView(CreateView):
 
 
 class StoryEditView(EditView):
+    def form_invalid(self, form):
+        problems = _problems(form)
+        if not problems or self.expects_json_response:
+            return super().form_invalid(form)
+        # The moderator's final approval: refused, nothing saved, the workflow stays put.
+        items = format_html_join("", "<li>{}</li>", ((_where_and_what(p),) for p in problems))
+        messages.error(
+            self.request,
+            format_html(
+                "没有批准，也没有发布：隐私检查发现 {} 处问题，请修改后再批准。"
+                '<ul class="errorlist">{}</ul>',
+                len(problems),
+                items,
+            ),
+        )
+        self.has_unsaved_changes = True
+        return self.render_to_response(self.get_context_data())
+
     def publish_action(self):
         problems = _problems(self.form)
         if not problems:

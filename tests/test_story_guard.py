@@ -117,7 +117,7 @@ def test_publish_button_refuses_a_leak_and_shows_field_and_masked_match(
     page = StoryPage.objects.get(pk=tree.story.pk)
     assert body[3:12] in str(page.get_latest_revision_as_object().body[0].value)
     assert "已保存为草稿，没有发布" in response.content.decode()
-    assert "could not be" not in response.content.decode()
+    assert "The page could not be" not in response.content.decode()
 
 
 @pytest.mark.parametrize("field", ["title", "summary", "search_description", "support"])
@@ -272,7 +272,7 @@ def test_new_story_published_from_the_add_view_is_checked(client, tree, superuse
     html = response.content.decode()
     assert "已保存为草稿，没有发布" in html
     assert "授权同意" in html and "138****5678" in html and "第 4 个字起" in html
-    assert "could not be created" not in html
+    assert "The page could not be" not in html
 
 
 def test_before_publish_hook_stops_paths_that_skip_the_form(tree, superuser):
@@ -375,6 +375,7 @@ def test_approving_a_leaking_story_in_the_edit_view_shows_the_problems(
 
     assert response.status_code == 200
     assert any(masked in e for e in form_errors(response)), form_errors(response)
+    assert "没有批准，也没有发布" in response.content.decode()
     state.refresh_from_db()
     assert state.status == state.STATUS_IN_PROGRESS
     assert live_text(tree.story) == before

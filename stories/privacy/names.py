@@ -97,8 +97,9 @@ def name_variants(real_name: str, pseudonym: str = "") -> list[str]:
     compact = re.sub(r"[\s·•・‧･∙⋅.\-_]+", "", _to_simplified(real_name.strip()))
     variants: list[str] = []
     # 阿依古丽·买买提: each part of a name written in parts is a name on its own.
-    parts = [p for p in re.split(r"[\s·•・‧･∙⋅]+", real_name.strip()) if len(p) >= 2]
-    if len(parts) > 1:
+    # Only Chinese names: the parts of "Wang Xiaoming" (Wang) are everybody's.
+    parts = [p for p in re.split(r"\s*[·•・‧･∙⋅]\s*", real_name.strip()) if len(p) >= 2]
+    if len(parts) > 1 and all(_HAN_RE.match(p[0]) for p in parts):
         variants.extend(parts)
     split = _split_name(compact)
     if split is None:

@@ -97,7 +97,18 @@ SCRIPTS = ("hans", "hant")
 GENDER_ALIASES = (("female", "女"), ("male", "男"))
 CONSENT_KEYS = ("obtained_on", "expires_on", "scope")
 CONSENT_SCOPES = ("web", "partners")
-PRIVATE_KEYS = ("real_name", "guardians", "school", "address", "notes")
+PRIVATE_KEYS = (
+    "real_name",
+    "guardians",
+    "school",
+    "address",
+    "notes",
+    "birth_date",
+    "id_number",
+    "phones",
+    "chat_ids",
+    "other_identifiers",
+)
 SOURCE_KEYS = ("name", "url")
 CREDIT_KEYS = ("role", "names")
 ORGANIZER_KEYS = ("org", "role")
