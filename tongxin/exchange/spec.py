@@ -15,7 +15,7 @@ TOP_KEYS = ("format", "settings", "conversion_rules", "organizations", "funds", 
 SETTINGS_KEYS = ("donation_hosts", "hant_variant")
 HANT_VARIANTS = ("tw", "hk", "t")
 RULE_KEYS = ("hans", "hant")
-ORGANIZATION_KEYS = ("key", "name", "kind", "url", "region")
+ORGANIZATION_KEYS = ("key", "name", "kind", "url", "region", "public_phone")
 FUND_KEYS = (
     "key",
     "name",
