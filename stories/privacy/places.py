@@ -24,6 +24,8 @@ _STOP = frozenset(
     "在住于自从到去回来往向至是的了和与及跟让给把被对为由离进出过经条个座片所位名这该本"
     "每各全整此其我你他她它们咱俺某同邻外省市州县区乡镇村屯寨组社街之"
 )
+_COUNTY_AHEAD_RE = re.compile(r"[\u4e00-\u9fff]{1,2}(?:自治县|县|市|区|旗)")
+_ADMIN = frozenset("省市州县区旗乡镇村屯寨社街")
 # Words in front of the suffix that make it generic: 山村, 农村, 偏远山村, 城镇, 家乡…
 _GENERIC_BEFORE = {
     "村": (
@@ -210,10 +212,16 @@ _GROUP_RE = re.compile(
 def _name_before(text: str, end: int, limit: int) -> tuple[int, str]:
     """The place name ending at `end`: start position and text (may be empty)."""
     i = end
+    passed = False
     while i > 0 and end - i < limit:
         c = text[i - 1]
-        if not ("\u4e00" <= c <= "\u9fff") or c in _STOP:
+        if not ("\u4e00" <= c <= "\u9fff"):
             break
+        if c in _STOP:
+            # 西秀区|旧州镇: an administrative character inside a short name is part of it.
+            if passed or c not in _ADMIN or end - i >= 2:
+                break
+            passed = True
         i -= 1
     name = text[i:end]
     for word in _LEFT_TRIM:
@@ -250,6 +258,9 @@ def place_hits(text: str) -> list[tuple[int, int]]:
         suffix = m.group()
         after = text[m.end() : m.end() + 1]
         if after and after in _GENERIC_AFTER[suffix]:
+            continue
+        # Inside a county's name: 贵州镇远县, 西乡塘区, 乡城县.
+        if _COUNTY_AHEAD_RE.match(text, m.end()):
             continue
         limit = 6 if len(suffix) == 2 else 4
         start, name = _name_before(text, m.start(), limit)
