@@ -174,6 +174,11 @@ def test_a_public_label_in_another_sentence_does_not_cover_a_number():
     assert kinds("欢迎拨打热线 12355。孩子奶奶的电话是 0851-8765432。") == ["landline"]
 
 
+def test_a_public_label_does_not_cover_a_number_with_its_own_label():
+    assert kinds("请拨打热线12355或孩子妈妈的电话13912345678") == ["mobile"]
+    assert kinds("热线 0851-86111111、0851-86222222") == []
+
+
 def test_numbers_listed_as_public_pass_anywhere():
     assert kinds("电话 0851-86123456", public=["0851-86123456"]) == []
     assert kinds("电话 0851-86123457", public=["0851-86123456"]) == ["landline"]

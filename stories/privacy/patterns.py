@@ -148,6 +148,7 @@ _PUBLIC_LINE_RE = re.compile(
     r"|(?:基金会|协会|慈善会|总会|中心|办公室|民政局|教育局|妇联|团委|红十字会|委员会|秘书处"
     r"|机构|项目组|服务站|工作站)[^。！？!?；;\n]{0,6}(?:电话|联系方式|qq|微信)"
 )
+_OTHER_LABEL_RE = re.compile(r"电话|手机|号码|联系|微信|qq|座机")
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;\n]")
 
 
@@ -159,7 +160,9 @@ def _public_line(text: str, start: int, end: int, digits: str, public: frozenset
     cut = list(_SENTENCE_END_RE.finditer(before))
     if cut:
         before = before[cut[-1].end() :]
-    if _PUBLIC_LINE_RE.search(before):
+    labels = list(_PUBLIC_LINE_RE.finditer(before))
+    # 热线 12355 或孩子妈妈的电话 139…: another number's label in between ends the cover.
+    if labels and not _OTHER_LABEL_RE.search(before, labels[-1].end()):
         return True
     after = text[end : end + 10]
     # 0851-8612345（咨询电话）
