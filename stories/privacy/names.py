@@ -143,6 +143,13 @@ def _posseg():
 
 
 _PLACE_END = frozenset("省市州县区旗乡镇村屯寨组街路巷坪坝湾沟岭山河桥庄园校院局站馆")
+_INSTITUTION_START = frozenset(["社区", "小学", "中学", "学校", "街道", "医院", "小区"])
+# Ordinary words of welfare stories that jieba's dictionary itself tags as names.
+_COMMON = (
+    "阳光康复温暖希望爱心快乐幸福平安健康安全明天春天高兴文明和谐"
+    "志愿时光金秋向阳春晖光明成长欢乐关爱童心晨光朝阳东方华夏"
+)
+_COMMON_WORDS = frozenset(_COMMON[i : i + 2] for i in range(0, len(_COMMON), 2))
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 
 
@@ -152,6 +159,41 @@ def _is_surname_name(word: str) -> bool:
     if len(word) >= 3 and word[:2] in COMPOUND_SURNAMES:
         return True
     return word[0] in SURNAMES and len(word) <= 3
+
+
+# Flags of a given name that jieba split off its surname: 张|浩然 (a), 黄|欣怡 (i), 欧阳|娜娜.
+_GIVEN_FLAGS = frozenset(["nr", "nrt", "nrfg", "nz", "a", "ad", "an", "i", "j"])
+_NOT_GIVEN = frozenset(
+    ["奶奶", "爷爷", "外婆", "外公", "妈妈", "爸爸", "阿姨", "叔叔", "老师", "同学", "大爷", "大妈"]
+)
+
+
+def _name_candidates(tokens) -> list[tuple[int, int]]:
+    """(start, end) of words that may be person names: jieba's `nr` words that start with a
+    surname, and a lone surname followed by a given name jieba tagged as something else."""
+    spans: list[tuple[int, int]] = []
+    tokens = [(t.word, t.flag) for t in tokens]
+    pos = 0
+    for i, (word, flag) in enumerate(tokens):
+        start, pos = pos, pos + len(word)
+        if flag in ("nr", "nrfg", "nrt") and _is_surname_name(word):
+            spans.append((start, pos))
+            continue
+        is_surname = word in SURNAMES or word in COMPOUND_SURNAMES
+        if not is_surname or i + 1 == len(tokens):
+            continue
+        # 一张照片: a measure word after a numeral, not a surname.
+        if i > 0 and tokens[i - 1][1].startswith("m"):
+            continue
+        given, given_flag = tokens[i + 1]
+        if (
+            1 <= len(given) <= 2
+            and given_flag in _GIVEN_FLAGS
+            and given not in _NOT_GIVEN
+            and all(_HAN_RE.match(c) for c in given)
+        ):
+            spans.append((start, pos + len(given)))
+    return spans
 
 
 def find_name_warnings(
@@ -173,17 +215,14 @@ def find_name_warnings(
         folded = _same_length(_to_simplified, text)
         for sentence in _SENTENCE_RE.finditer(folded):
             part = sentence.group()
-            offset = 0
-            for token in posseg.cut(part):
-                word, flag = token.word, token.flag
-                start = offset
-                offset += len(word)
-                if flag not in ("nr", "nrfg", "nrt") or not _is_surname_name(word):
-                    continue
+            for start, offset in _name_candidates(posseg.cut(part)):
+                word = part[start:offset]
                 if word in skip or any(word in s or s in word for s in skip if len(s) >= 2):
                     continue
                 # 花溪乡, 白岩村, 马场坪小学: a place or a school, reported as such if at all.
                 if word[-1] in _PLACE_END or part[offset : offset + 1] in _PLACE_END:
+                    continue
+                if part[offset : offset + 2] in _INSTITUTION_START or word in _COMMON_WORDS:
                     continue
                 if _ROLE_AFTER.match(part[offset:]) or _ROLE_BEFORE.search(part[:start]):
                     continue
