@@ -148,6 +148,11 @@ _PUBLIC_LINE_RE = re.compile(
     r"|(?:基金会|协会|慈善会|总会|中心|办公室|民政局|教育局|妇联|团委|红十字会|委员会|秘书处"
     r"|机构|项目组|服务站|工作站)[^。！？!?；;\n]{0,6}(?:电话|联系方式|qq|微信)"
 )
+# A number right after an organisation's name: 县民政局 0851-86123456, 福利院（0851-…）.
+_ORGANISATION_END_RE = re.compile(
+    r"(?:基金会|协会|慈善会|总会|民政局|教育局|妇联|团委|红十字会|委员会|服务中心|指导中心"
+    r"|救助站|救助管理站|福利院|办公室|秘书处|社工站|服务站)[ \t:：(（]*$"
+)
 _OTHER_LABEL_RE = re.compile(r"电话|手机|号码|联系|微信|qq|座机")
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;\n]")
 
@@ -160,6 +165,8 @@ def _public_line(text: str, start: int, end: int, digits: str, public: frozenset
     cut = list(_SENTENCE_END_RE.finditer(before))
     if cut:
         before = before[cut[-1].end() :]
+    if _ORGANISATION_END_RE.search(before):
+        return True
     labels = list(_PUBLIC_LINE_RE.finditer(before))
     # 热线 12355 或孩子妈妈的电话 139…: another number's label in between ends the cover.
     if labels and not _OTHER_LABEL_RE.search(before, labels[-1].end()):
