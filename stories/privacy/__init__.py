@@ -24,7 +24,7 @@ for the privacy reviewer (`find_name_warnings`).
 
 Text is compared after folding: full-width forms to ASCII, traditional (Taiwan and Hong
 Kong forms included) to simplified, lower case. Rich-text HTML is reduced to what a reader
-or a scraper can see: the text plus the alt, title and href attribute values.
+or a scraper can see: the text plus the alt, title, href and src attribute values.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ _TAG_RE = re.compile(
     r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*)>",
 )
 _ATTR_RE = re.compile(
-    r"""(?<![\w-])(alt|title|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+    r"""(?<![\w-])(alt|title|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
     re.IGNORECASE,
 )
 # Block-level tags end a line: a road name at the end of one paragraph and a number at the
@@ -59,7 +59,7 @@ _BLOCK_TAG_RE = re.compile(
 
 
 def visible_text(text: str) -> str:
-    """Text as readers and scrapers see it: tags removed, alt/title/href values kept."""
+    """Text as readers and scrapers see it: tags removed, alt/title/href/src values kept."""
     if "<" not in text:
         return html.unescape(text) if "&" in text else text
 
