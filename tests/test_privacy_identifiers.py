@@ -186,7 +186,7 @@ def test_numbers_listed_as_public_pass_anywhere():
 
 def test_leak_keeps_its_old_shape_and_gains_advice():
     leak = find_leaks({"摘要": "电话 13812345678"})[0]
-    assert leak == Leak("摘要", "mobile", "13812345678", leak.message, leak.advice)
+    assert leak == Leak("摘要", "mobile", "13812345678", leak.message)
     assert Leak("f", "mobile", "x", "m").advice == ""
     assert "机构公开电话" in leak.advice
 
