@@ -85,6 +85,11 @@ def test_what_is_not_the_name(text):
     assert kinds(text, {"real_name": "陈思雨", "pseudonym": "小雨"}) == []
 
 
+def test_a_given_name_with_xiao_may_be_the_pseudonym():
+    assert "小雨" not in name_variants("陈小雨", "小雨")
+    assert "小雨" in name_variants("陈小雨", "雨欣")
+
+
 def test_given_name_romanized_is_a_leak_unless_it_sounds_like_the_pseudonym():
     record = {"real_name": "陈思雨", "pseudonym": "小雨"}
     assert kinds("siyu-drawing.jpg", record) == ["private_value"]

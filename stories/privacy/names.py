@@ -107,7 +107,8 @@ def name_variants(real_name: str, pseudonym: str = "") -> list[str]:
     surname, given = split
     plain = _plain_pseudonym(pseudonym)
     plain_roman = _roman(plain) if plain else ""
-    if len(given) >= 2:
+    # 陈小雨's given name 小雨 is also 小 + its last character: as the pseudonym, it may stay.
+    if len(given) >= 2 and not (given == plain and given[0] in "小阿"):
         variants.append(_variant(given, _roman(given) != plain_roman))
     for prefix in ("小", "阿"):
         for core in dict.fromkeys((given, given[-1])):
