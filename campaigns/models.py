@@ -54,6 +54,14 @@ class Organization(index.Indexed, models.Model):
     kind = models.CharField("类型", max_length=20, choices=ORGANIZATION_KINDS, default="other")
     url = models.URLField("网址", blank=True)
     region = models.CharField("地区", max_length=100, blank=True)
+    # Printed on purpose (a hotline, the office): the privacy check lets it through in
+    # stories instead of taking it for a family's number.
+    public_phone = models.CharField(
+        "公开电话",
+        max_length=200,
+        blank=True,
+        help_text="机构对外公开的电话（热线、办公室电话），多个用顿号或逗号分隔；故事中出现时不算泄露隐私",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -61,6 +69,7 @@ class Organization(index.Indexed, models.Model):
         FieldPanel("kind"),
         FieldPanel("url"),
         FieldPanel("region"),
+        FieldPanel("public_phone"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

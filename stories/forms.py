@@ -23,9 +23,12 @@ FIELD_OF_LABEL = {
 
 
 class StoryForm(WagtailAdminPageForm):
-    """Refuses the publish button (and the final workflow approval) while the privacy guard
-    finds a problem, and says which field and what matched (masked: the editor may not know
-    the real identity). Saving a draft or submitting for moderation is never refused."""
+    """Holds back the publish button (and refuses the final workflow approval) while the
+    privacy guard finds a problem, and says which field and what matched (masked: the editor
+    may not know the real identity). The publish button's problems are kept in
+    `privacy_problems` for stories.views, which saves the draft and reports them; an approval
+    is refused as an invalid form. Saving a draft or submitting for moderation is never
+    refused."""
 
     def goes_live(self):
         """Will this submission publish the page? The publish button does; so does the
@@ -60,7 +63,13 @@ class StoryForm(WagtailAdminPageForm):
                     setattr(candidate, name, value)
                 except (TypeError, ValueError):
                     continue
-        for problem in check_story(candidate):
+        problems = check_story(candidate)
+        # The publish button: the story views (stories.views) save the draft and report
+        # these; the form stays valid so that the draft can be saved.
+        self.privacy_problems = problems
+        if self.data.get("action-publish"):
+            return cleaned
+        for problem in problems:
             field = FIELD_OF_LABEL.get(problem.field)
             message = f"隐私检查未通过（{problem.field}）：{problem.message}"
             if field and field in self.fields:

@@ -11,7 +11,7 @@ from functools import lru_cache
 import opencc
 from django.utils import timezone
 
-from .privacy import collect_private_values, find_leaks
+from .privacy import collect_private_values, find_leaks, find_name_warnings
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,24 @@ def identity_record(identity):
         "school": identity.school,
         "address": identity.address,
         "notes": identity.notes,
+        "birth_date": identity.birth_date,
+        "id_number": identity.id_number,
+        "phones": list(identity.phones),
+        "chat_ids": list(identity.chat_ids),
+        "other_identifiers": list(identity.other_identifiers),
     }
+
+
+def public_numbers():
+    """The organisations' public phone numbers: printed on purpose, not a family's."""
+    from campaigns.models import Organization
+
+    numbers = []
+    for value in Organization.objects.exclude(public_phone="").values_list(
+        "public_phone", flat=True
+    ):
+        numbers += [n for n in re.split(r"[、，,;；/]+", value) if n.strip()]
+    return numbers
 
 
 # A public region names the county (县, 区, 县级市, 旗) at most. What ends in a unit below it
@@ -144,7 +161,21 @@ def check_story(story, identity=None, today=None):
         identity = StoryIdentity.objects.filter(story_id=story.pk).first()
     problems = consent_problems(identity, today) + image_consent_problems(story)
     problems += region_problems(story)
-    private_values = collect_private_values(identity_record(identity))
-    for leak in find_leaks(public_fields(story), private_values):
-        problems.append(Problem(leak.field, leak.kind, leak.message))
+    record = {**identity_record(identity), "pseudonym": story.pseudonym}
+    private_values = collect_private_values(record)
+    for leak in find_leaks(public_fields(story), private_values, public_numbers()):
+        message = f"{leak.message}。{leak.advice}" if leak.advice else leak.message
+        problems.append(Problem(leak.field, leak.kind, message))
     return problems
+
+
+def name_warnings(story, identity=None):
+    """Possible person names in the story that the record does not know: for the privacy
+    reviewer to look at, never a reason to refuse publication."""
+    if identity is None and story.pk:
+        from .models import StoryIdentity
+
+        identity = StoryIdentity.objects.filter(story_id=story.pk).first()
+    record = {**identity_record(identity), "pseudonym": story.pseudonym}
+    known = collect_private_values(record)
+    return find_name_warnings(public_fields(story), known, story.pseudonym)

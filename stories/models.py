@@ -269,6 +269,21 @@ class StoryIdentity(models.Model):
     school = models.CharField("学校", max_length=200, blank=True)
     address = models.CharField("住址", max_length=300, blank=True)
     notes = models.TextField("备注", blank=True)
+    # Identifiers the privacy check also looks for, in every way they are written
+    # (2014年3月15日 and 2014.03.15, 0851-8612345 and 8612345…). All optional.
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    id_number = models.CharField("身份证号", max_length=30, blank=True)
+    phones = StringListField(
+        "电话号码", blank=True, help_text="孩子和家人的电话；多项用顿号、逗号或换行分隔"
+    )
+    chat_ids = StringListField(
+        "聊天账号", blank=True, help_text="QQ 号、微信号等；多项用顿号、逗号或换行分隔"
+    )
+    other_identifiers = StringListField(
+        "其他身份标识",
+        blank=True,
+        help_text="如学籍号、病历号、车牌号、昵称；多项用顿号、逗号或换行分隔",
+    )
     consent_obtained_on = models.DateField("同意书签署日期", null=True, blank=True)
     consent_expires_on = models.DateField("同意书到期日期", null=True, blank=True)
     consent_web = models.BooleanField("同意在本站发布", default=False)
@@ -299,6 +314,11 @@ class StoryIdentity(models.Model):
                 FieldPanel("school"),
                 FieldPanel("address"),
                 FieldPanel("notes"),
+                FieldPanel("birth_date"),
+                FieldPanel("id_number"),
+                FieldPanel("phones"),
+                FieldPanel("chat_ids"),
+                FieldPanel("other_identifiers"),
             ],
             heading="身份信息（仅隐私专员可见）",
         ),
@@ -339,6 +359,9 @@ class StoryIdentity(models.Model):
         return scope == "web" or self.consent_partners
 
     def private_values(self):
-        values = [self.real_name, self.school, self.address, *self.guardians]
+        values = [self.real_name, self.school, self.address, self.id_number, *self.guardians]
+        values += [*self.phones, *self.chat_ids, *self.other_identifiers]
         values += [line for line in self.notes.splitlines()]
+        if self.birth_date:
+            values.append(self.birth_date.isoformat())
         return [v.strip() for v in values if v and len(v.strip()) >= 2]

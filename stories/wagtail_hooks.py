@@ -55,6 +55,14 @@ def register_identity_viewset():
     return StoryIdentityViewSet("story_identities")
 
 
+@hooks.register("register_admin_viewset")
+def register_story_page_viewset():
+    # The add and edit views that save a held-back story as a draft (stories.views).
+    from .views import StoryPageViewSet
+
+    return StoryPageViewSet("story_pages")
+
+
 def consent_form_download(request, pk):
     """The signed consent form, to privacy officers only, as an attachment nobody caches.
 
@@ -118,6 +126,10 @@ def refuse_story_failing_privacy_check(request, page):
     problems = check_story(page)
     if not problems:
         return None
+    if page.live and page.live_revision_id is None:
+        # Wagtail's add view creates a page live before this hook runs; never published,
+        # it must not stay live with the refused content in its row.
+        type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
     for problem in problems:
         messages.error(request, f"未发布，隐私检查未通过（{problem.field}）：{problem.message}")
     return redirect("wagtailadmin_pages:edit", page.pk)

@@ -112,7 +112,12 @@ def test_publish_button_refuses_a_leak_and_shows_field_and_masked_match(
     # The editor sees it on the page, not only in the form object.
     assert masked in response.content.decode()
     assert live_text(tree.story) == before
-    assert tree.story.revisions.count() == revisions  # not even a draft was written
+    # The submitted text is kept as a draft (issue 15), and the banner says so, in Chinese.
+    assert tree.story.revisions.count() == revisions + 1
+    page = StoryPage.objects.get(pk=tree.story.pk)
+    assert body[3:12] in str(page.get_latest_revision_as_object().body[0].value)
+    assert "已保存为草稿，没有发布" in response.content.decode()
+    assert "The page could not be" not in response.content.decode()
 
 
 @pytest.mark.parametrize("field", ["title", "summary", "search_description", "support"])
@@ -258,12 +263,16 @@ def test_new_story_published_from_the_add_view_is_checked(client, tree, superuse
     url = reverse("wagtailadmin_pages:add", args=["stories", "storypage", tree.story_index.pk])
     data = story_form(tree.story, "<p>电话 13812345678</p>", slug="brand-new", title="新故事")
     data["action-publish"] = "action-publish"
-    response = client.post(url, data)
-    # No identity yet: consent and the phone number are both reported.
-    assert response.status_code == 200
-    errors = " ".join(form_errors(response))
-    assert "授权同意" in errors and "138****5678" in errors
-    assert not StoryPage.objects.filter(slug="brand-new", live=True).exists()
+    response = client.post(url, data, follow=True)
+    # Saved as a draft (issue 15), not published, and the editor lands on its edit page with
+    # the findings in Chinese: no identity yet, so consent, and the phone number.
+    page = StoryPage.objects.get(slug="brand-new")
+    assert not page.live and page.live_revision is None
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_pages:edit", args=[page.pk])
+    html = response.content.decode()
+    assert "已保存为草稿，没有发布" in html
+    assert "授权同意" in html and "138****5678" in html and "第 4 个字起" in html
+    assert "The page could not be" not in html
 
 
 def test_before_publish_hook_stops_paths_that_skip_the_form(tree, superuser):
@@ -366,6 +375,7 @@ def test_approving_a_leaking_story_in_the_edit_view_shows_the_problems(
 
     assert response.status_code == 200
     assert any(masked in e for e in form_errors(response)), form_errors(response)
+    assert "没有批准，也没有发布" in response.content.decode()
     state.refresh_from_db()
     assert state.status == state.STATUS_IN_PROGRESS
     assert live_text(tree.story) == before

@@ -70,7 +70,14 @@ def _settings():
 
 def _organizations():
     return [
-        compact(key=o.key, name=o.name, kind=o.kind, url=o.url, region=o.region)
+        compact(
+            key=o.key,
+            name=o.name,
+            kind=o.kind,
+            url=o.url,
+            region=o.region,
+            public_phone=o.public_phone,
+        )
         for o in Organization.objects.order_by("key")
     ]
 

@@ -123,6 +123,18 @@ def story_problems(page, identity):
     return list(dict.fromkeys(problems))
 
 
+def story_name_warnings(page, identity):
+    """Possible person names the record does not know, for the privacy reviewer: notes, not
+    refusals. Masked (赵**): the import's output may end up in a log."""
+    if importlib.util.find_spec("stories.guard") is None:
+        return []
+    guard = importlib.import_module("stories.guard")
+    return [
+        f"possible name to review: {w.field} “{w.name[0]}{'*' * (len(w.name) - 1)}”"
+        for w in guard.name_warnings(page, identity)
+    ]
+
+
 # --- pages -------------------------------------------------------------------------------
 
 
@@ -216,6 +228,8 @@ class PageWriter:
                 want_live = False
                 if item.live:
                     self.outcome.held.append(f"{item.where}: held as draft: {'; '.join(problems)}")
+            for warning in story_name_warnings(obj, self.identity(page)):
+                self.outcome.notes.append(f"{item.where}: {warning}")
         state_changed = self.publish(page, obj, item, content, changed, want_live)
         if created:
             self.outcome.pages["created"] += 1

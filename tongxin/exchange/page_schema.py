@@ -254,6 +254,11 @@ def private(r):
         "school": p.get("school", R.text(200), default=""),
         "address": p.get("address", R.text(300), default=""),
         "notes": p.get("notes", R.text(), default=""),
+        "birth_date": p.get("birth_date", R.date, default=None),
+        "id_number": p.get("id_number", R.text(30), default=""),
+        "phones": p.get("phones", R.strings(100), default=[]),
+        "chat_ids": p.get("chat_ids", R.strings(100), default=[]),
+        "other_identifiers": p.get("other_identifiers", R.strings(200), default=[]),
     }
 
 

@@ -190,4 +190,9 @@ def private_of(identity):
         "school": identity.school,
         "address": identity.address,
         "notes": identity.notes,
+        "birth_date": identity.birth_date,
+        "id_number": identity.id_number,
+        "phones": list(identity.phones),
+        "chat_ids": list(identity.chat_ids),
+        "other_identifiers": list(identity.other_identifiers),
     }

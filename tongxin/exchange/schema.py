@@ -151,6 +151,7 @@ def _organizations(top, ctx):
             "kind": r.get("kind", R.choice(KINDS), default="other"),
             "url": r.get("url", R.url(("https", "http"), 200), default=""),
             "region": r.get("region", R.text(100), default=""),
+            "public_phone": r.get("public_phone", R.text(200), default=""),
         }
         organizations.append(org)
         readers.append((r, org["key"]))

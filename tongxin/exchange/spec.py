@@ -15,7 +15,7 @@ TOP_KEYS = ("format", "settings", "conversion_rules", "organizations", "funds", 
 SETTINGS_KEYS = ("donation_hosts", "hant_variant")
 HANT_VARIANTS = ("tw", "hk", "t")
 RULE_KEYS = ("hans", "hant")
-ORGANIZATION_KEYS = ("key", "name", "kind", "url", "region")
+ORGANIZATION_KEYS = ("key", "name", "kind", "url", "region", "public_phone")
 FUND_KEYS = (
     "key",
     "name",
@@ -97,7 +97,18 @@ SCRIPTS = ("hans", "hant")
 GENDER_ALIASES = (("female", "女"), ("male", "男"))
 CONSENT_KEYS = ("obtained_on", "expires_on", "scope")
 CONSENT_SCOPES = ("web", "partners")
-PRIVATE_KEYS = ("real_name", "guardians", "school", "address", "notes")
+PRIVATE_KEYS = (
+    "real_name",
+    "guardians",
+    "school",
+    "address",
+    "notes",
+    "birth_date",
+    "id_number",
+    "phones",
+    "chat_ids",
+    "other_identifiers",
+)
 SOURCE_KEYS = ("name", "url")
 CREDIT_KEYS = ("role", "names")
 ORGANIZER_KEYS = ("org", "role")

@@ -1,0 +1,270 @@
+"""The privacy check beyond the literal record values: every way the child's name is written,
+the record's identifiers (birth date, ID number, phones, chat IDs, other identifiers), the
+organisations' public numbers, and the person-name warnings for the privacy reviewer."""
+
+import datetime
+
+import pytest
+
+from stories.guard import check_story, name_warnings
+from stories.privacy import (
+    Leak,
+    collect_private_values,
+    date_forms,
+    find_leaks,
+    find_name_warnings,
+    name_variants,
+    phone_forms,
+)
+
+from .factories import OrganizationFactory, build_site_tree, paragraph
+
+
+def kinds(text, record=None, public=()):
+    values = collect_private_values(record or {})
+    return [leak.kind for leak in find_leaks({"正文": text}, values, public)]
+
+
+# --- the child's name ------------------------------------------------------------------------
+
+
+def test_name_variants_of_a_three_character_name():
+    variants = name_variants("陈思雨", "小雨（化名）")
+    assert variants == ["思雨", "小思雨", "阿思雨", "阿雨", "陈同学", "陈某", "陈家"]
+    # 小雨 is the pseudonym: it may be written.
+    assert "小雨" not in variants
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("王磊", ["小磊", "阿磊", "王同学", "王某", "王家"]),  # a one-character given name
+        ("欧阳娜娜", ["娜娜", "小娜娜", "小娜", "阿娜娜", "阿娜", "欧阳同学", "欧阳某", "欧阳家"]),
+        ("阿依古丽·买买提", ["阿依古丽", "买买提"]),
+        ("Wang Xiaoming", []),
+        ("", []),
+    ],
+)
+def test_name_variants(name, expected):
+    assert name_variants(name) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "思雨今年十岁",
+        "小思雨很懂事",
+        "大家叫她阿雨",
+        "老师表扬了陈同学",
+        "陳同學成績很好",
+        "據了解，陳某今年十歲",
+        "志愿者走进陈家",
+        "陈-思雨在画画",
+        "陈_思雨",
+        "陈/思雨",
+        "陳．思雨",
+        "“陈”思雨",
+        "思 雨",
+    ],
+)
+def test_every_way_the_name_is_written_is_a_leak(text):
+    assert "private_value" in kinds(text, {"real_name": "陈思雨", "pseudonym": "小雨"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小雨（化名）今年十岁",  # the pseudonym
+        "思考和雨水",  # the characters apart
+        "陈老师说",  # the surname alone, with another word
+        "小明和小红",
+        "思，雨",  # across a clause: two common characters are not the name
+    ],
+)
+def test_what_is_not_the_name(text):
+    assert kinds(text, {"real_name": "陈思雨", "pseudonym": "小雨"}) == []
+
+
+def test_a_given_name_with_xiao_may_be_the_pseudonym():
+    assert "小雨" not in name_variants("陈小雨", "小雨")
+    assert "小雨" in name_variants("陈小雨", "雨欣")
+
+
+def test_given_name_romanized_is_a_leak_unless_it_sounds_like_the_pseudonym():
+    record = {"real_name": "陈思雨", "pseudonym": "小雨"}
+    assert kinds("siyu-drawing.jpg", record) == ["private_value"]
+    # 林晓雨 with pseudonym 小雨: xiaoyu is the pseudonym's spelling too.
+    assert kinds("xiaoyu-new-bag", {"real_name": "林晓雨", "pseudonym": "小雨"}) == []
+    assert kinds("linxiaoyu.jpg", {"real_name": "林晓雨", "pseudonym": "小雨"}) == ["private_value"]
+
+
+def test_a_leak_is_reported_once_for_the_longest_match():
+    leaks = find_leaks({"正文": "陈思雨今年十岁"}, collect_private_values({"real_name": "陈思雨"}))
+    assert [(leak.kind, leak.match) for leak in leaks] == [("private_value", "陈思雨")]
+
+
+# --- the record's identifiers -----------------------------------------------------------------
+
+
+def test_date_forms():
+    forms = date_forms(datetime.date(2014, 3, 5))
+    for form in ["2014年3月5日", "2014年03月05日", "20140305", "201435", "二〇一四年三月五日"]:
+        assert form in forms
+    assert date_forms("2011-09-21")[0] == "2011年9月21日"
+    assert "二〇一一年九月二十一日" in date_forms("2011-09-21")
+    assert date_forms("not a date") == []
+    assert date_forms(None) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "她2014年3月15日出生",
+        "生日：2014-03-15",
+        "2014.3.15",
+        "2014/03/15",
+        "二〇一四年三月十五日",
+        "二零一四年三月十五日",
+    ],
+)
+def test_the_birth_date_in_every_written_form(text):
+    assert "private_value" in kinds(text, {"birth_date": datetime.date(2014, 3, 15)})
+
+
+def test_phone_forms():
+    assert phone_forms("0851-8612345") == ["08518612345", "8612345"]
+    assert phone_forms("+86 139 8765 4321") == ["8613987654321", "13987654321"]
+
+
+@pytest.mark.parametrize(
+    ("record", "text"),
+    [
+        ({"phones": ["0851-8612345"]}, "家里座机 8612345"),
+        ({"phones": ["+86 139 8765 4321"]}, "电话139-8765-4321"),
+        ({"id_number": "52010220140315002X"}, "证件 52010220140315002x"),
+        ({"chat_ids": ["chensiyu2014"]}, "游戏账号 ChenSiyu2014"),
+        ({"chat_ids": "QQ 2837465910"}, "QQ2837465910"),
+        ({"other_identifiers": ["病历号ZY2023110245"]}, "病历号 ZY2023110245 的治疗"),
+    ],
+)
+def test_the_record_identifiers_in_any_spelling(record, text):
+    assert "private_value" in kinds(text, record)
+
+
+def test_the_record_phone_is_a_leak_even_labelled_as_a_hotline():
+    assert "private_value" in kinds("热线 0851-8612345", {"phones": ["0851-8612345"]})
+
+
+# --- public numbers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "基金会办公室电话：010-65123456",
+        "县民政局咨询电话 0851-86123456",
+        "服务电话020-87654321",
+        "求助请拨打儿童保护热线 0851-85201234",
+        "熱線：0871-63331234",
+        "爱心捐赠热线 400-800-1234",
+        "拨打 12355 或 110",
+        "0851-86123456（咨询电话）",
+    ],
+)
+def test_public_lines_pass(text):
+    assert kinds(text) == []
+
+
+def test_a_public_label_in_another_sentence_does_not_cover_a_number():
+    assert kinds("欢迎拨打热线 12355。孩子奶奶的电话是 0851-8765432。") == ["landline"]
+
+
+def test_a_public_label_does_not_cover_a_number_with_its_own_label():
+    assert kinds("请拨打热线12355或孩子妈妈的电话13912345678") == ["mobile"]
+    assert kinds("热线 0851-86111111、0851-86222222") == []
+
+
+def test_numbers_listed_as_public_pass_anywhere():
+    assert kinds("电话 0851-86123456", public=["0851-86123456"]) == []
+    assert kinds("电话 0851-86123457", public=["0851-86123456"]) == ["landline"]
+
+
+def test_leak_keeps_its_old_shape_and_gains_advice():
+    leak = find_leaks({"摘要": "电话 13812345678"})[0]
+    assert leak == Leak("摘要", "mobile", "13812345678", leak.message)
+    assert Leak("f", "mobile", "x", "m").advice == ""
+    assert "机构公开电话" in leak.advice
+
+
+# --- person names the record does not know ------------------------------------------------------
+
+
+def test_unknown_names_are_warnings_with_their_sentence():
+    warnings = find_name_warnings({"正文": "放学后，王小虎和她一起回家。她很开心。"})
+    assert [(w.name, w.sentence) for w in warnings] == [("王小虎", "放学后，王小虎和她一起回家。")]
+    assert "可能是人名" in warnings[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "县民政局局长李明说，今年将扩大救助范围。",
+        "社工张丽每周都去看她。",
+        "班主任刘老师说她进步很大。",
+        "小雨（化名）今年十岁。",
+        "她家在花溪乡，村里只有二十户人家。",
+    ],
+)
+def test_adults_in_their_public_role_and_the_pseudonym_are_not_warned_about(text):
+    assert find_name_warnings({"正文": text}, pseudonym="小雨（化名）") == []
+
+
+def test_names_already_in_the_record_are_leaks_not_warnings():
+    known = collect_private_values({"real_name": "王小虎"})
+    assert find_name_warnings({"正文": "王小虎和她一起回家。"}, known) == []
+
+
+# --- through the guard ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(db):
+    return build_site_tree()
+
+
+def test_the_guard_reads_the_new_record_fields(tree):
+    identity = tree.story.identity
+    identity.birth_date = datetime.date(2016, 1, 8)
+    identity.phones = ["139 8765 4321"]
+    identity.chat_ids = ["xiaoyu_2016"]
+    identity.save()
+    story = tree.story
+    story.body = paragraph("她2016年1月8日出生，QQ号：xiaoyu_2016，电话13987654321。")
+    found = {(p.kind, p.field) for p in check_story(story)}
+    assert ("private_value", "正文第 1 块（段落）") in found
+    messages = " ".join(p.message for p in check_story(story))
+    assert "13987654321" not in messages and "xiaoyu_2016" not in messages
+
+
+def test_the_guard_lets_an_organisations_public_phone_through(tree):
+    story = tree.story
+    story.body = paragraph("如需帮助，可联系 0851-86123456。")
+    assert [p.kind for p in check_story(story)] == ["landline"]
+    OrganizationFactory(key="hotline-org", public_phone="0851-86123456、400-800-1234")
+    assert check_story(story) == []
+
+
+def test_the_guard_findings_say_how_to_fix_them(tree):
+    story = tree.story
+    story.body = paragraph("她住在马场坪村。")
+    (problem,) = check_story(story)
+    assert problem.kind == "place"
+    assert "马**村" in problem.message and "最多写到县" in problem.message
+
+
+def test_name_warnings_for_a_story(tree):
+    story = tree.story
+    story.body = paragraph("小雨和同桌赵小梅一起去上学。")
+    assert [w.name for w in name_warnings(story)] == ["赵小梅"]
+    # A warning is not a refusal.
+    assert check_story(story) == []
