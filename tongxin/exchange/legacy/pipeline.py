@@ -1,0 +1,281 @@
+"""One saved page in, one clean article out: `read_article(data)`.
+
+Order matters: decoding, then lines, then junk inside lines (garbage, pinyin), then whole
+junk lines, then the title (which decides where the article starts), then the body up to
+where the old site's own material begins, then duplicates, fields and flags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import clean, extract
+from .decode import decode
+from .document import Line, normalize_space, read_document
+from .errors import LegacyError
+from .flags import Flag, find_flags
+from .pinyin import remove_annotations
+from .spam import is_spam, strip_spam_segments
+
+_TITLE_MAX = 80
+_TITLE_SPLIT_RE = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+")
+# Links in a row, none of them prose: a list of other articles or a menu.
+_LIST_RUN = 3
+
+
+@dataclass
+class Item:
+    line: Line
+    text: str
+    kind: str | None = None
+    meta: extract.Meta | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind is None and self.meta is None
+
+
+@dataclass
+class Article:
+    title: str
+    paragraphs: list[tuple[int, str]]  # (line of the file, text)
+    meta: extract.Meta
+    script: str
+    encoding: str
+    removed: Counter
+    flags: list[Flag]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def date(self) -> datetime | None:
+        return self.meta.date
+
+    @property
+    def photo_credit(self) -> str:
+        return "；".join(self.meta.photo_credits)[:200]
+
+    @property
+    def fingerprint(self) -> str:
+        """Of the cleaned article, not the file: the same article saved twice (or from a
+        second site that copied it) is the same draft."""
+        text = "\n".join([self.title, *(p for _, p in self.paragraphs)])
+        folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _key(text: str) -> str:
+    """Comparison form: the letters and digits only."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum()).lower()
+
+
+def _title_like(text: str) -> bool:
+    return (
+        4 <= len(text) <= _TITLE_MAX
+        and not re.search(r"[。；：:]$", text)
+        and text.count("，") + text.count(",") <= 2
+        and not clean.is_prose(text[:-1] if text.endswith(("！", "？", "!", "?")) else text)
+    )
+
+
+def _hint_titles(doc) -> list[str]:
+    hints = []
+    for text in (doc.meta.get("title", ""), doc.head_title):
+        text, _ = strip_spam_segments(text)
+        for part in _TITLE_SPLIT_RE.split(text):
+            if len(part) >= 4 and not is_spam(part):
+                hints.append(_key(part))
+    return hints
+
+
+def _prepare(doc, removed: Counter) -> list[Item]:
+    items = []
+    for line in doc.lines:
+        text, n = clean.remove_garbage(line.text)
+        removed["garbage"] += n
+        text, n = remove_annotations(text)
+        removed["pinyin"] += n
+        text = normalize_space(text)
+        if not text:
+            continue
+        kind, rest, cut = clean.classify(text, line.link_share)
+        removed.update(cut)
+        item = Item(line, rest, kind)
+        if kind is None:
+            meta, leftover = extract.parse_meta(rest, line.links)
+            if not clean.is_prose(rest) and extract.is_meta_line(rest, leftover, meta):
+                item.meta = meta
+        items.append(item)
+    _mark_link_lists(items)
+    return items
+
+
+def _mark_link_lists(items: list[Item]) -> None:
+    run: list[Item] = []
+    for item in [*items, None]:
+        listed = item is not None and item.is_text and item.line.link_share >= 0.6
+        if listed and not clean.is_prose(item.text) and len(item.text) <= 60:
+            run.append(item)
+            continue
+        if len(run) >= _LIST_RUN:
+            for member in run:
+                member.kind = "related"
+        run = []
+
+
+def _choose_title(items: list[Item], hints: list[str]) -> int | None:
+    """Index of the title line: of the lines that head something (a meta line follows, or
+    the page's <title>/<h1> names it), the one whose section holds the most text."""
+    heads = []
+    for i, item in enumerate(items):
+        if not item.is_text or not _title_like(item.text):
+            continue
+        following = [x for x in items[i + 1 : i + 6] if x.kind is None][:3]
+        has_meta = any(x.meta for x in following)
+        key = _key(item.text)
+        hinted = item.line.title_hint or item.line.tag in ("h1", "h2")
+        named = any(key == h or (len(key) >= 6 and key in h) for h in hints)
+        if has_meta or hinted or named:
+            heads.append((i, (has_meta, named, hinted)))
+    if not heads:
+        # No heading at all: the first title-like line before the first paragraph.
+        for i, item in enumerate(items):
+            if item.is_text:
+                if clean.is_prose(item.text):
+                    return None
+                if _title_like(item.text):
+                    return i
+        return None
+    best, best_score = None, None
+    for n, (i, signals) in enumerate(heads):
+        end = next(
+            (j for j, _ in heads[n + 1 :] if _key(items[j].text) != _key(items[i].text)), len(items)
+        )
+        text = sum(
+            len(x.text)
+            for x in items[i + 1 : end]
+            if x.is_text and (clean.is_prose(x.text) or len(x.text) >= 30)
+        )
+        score = (
+            text > 0,
+            signals[0] + signals[1] + signals[2] >= 2 or text >= 60,
+            text,
+            sum(signals),
+        )
+        if best_score is None or score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def read_article(data: bytes) -> Article:
+    """The clean article in a saved page; LegacyError when there is none."""
+    decoded = decode(data)
+    removed: Counter = Counter()
+    removed["garbage"] += decoded.replaced
+    doc = read_document(decoded.text)
+    removed.update(doc.removed)
+    items = _prepare(doc, removed)
+    hints = _hint_titles(doc)
+    t = _choose_title(items, hints)
+    if t is None:
+        title = next(
+            (
+                p
+                for h in (doc.meta.get("title", ""), doc.head_title)
+                for p in [strip_spam_segments(h)[0]]
+                if p and not is_spam(p) and _title_like(_TITLE_SPLIT_RE.split(p)[0])
+            ),
+            "",
+        )
+        title = _TITLE_SPLIT_RE.split(title)[0] if title else ""
+        if not title:
+            raise LegacyError("找不到可以识别的标题（文件里没有像标题的一行，也没有 <title>）")
+        start = 0
+    else:
+        title, n = strip_spam_segments(items[t].text)
+        removed["spam"] += n
+        start = t + 1
+    meta = extract.Meta()
+    if doc.meta.get("date"):
+        meta.date = extract.parse_date(doc.meta["date"])
+    # Before the title: the old site's header, or a content farm's own title and intro.
+    before = items[: t if t is not None else 0]
+    wrapped = any(x.is_text and (clean.is_prose(x.text) or _title_like(x.text)) for x in before)
+    for item in before:
+        if item.kind:
+            removed[item.kind] += 1
+        elif _key(item.text) == _key(title):
+            removed["duplicate"] += 1
+        elif item.meta is None:
+            removed["wrapper" if wrapped else "nav"] += 1
+    body = _body(items[start:], title, meta, removed)
+    if doc.meta.get("source") and not meta.source_name:
+        meta.source_name = doc.meta["source"][:120]
+    if body:
+        meta.merge(extract.dateline_credits(body[0][1]))
+    if not body:
+        raise LegacyError("清理后没有正文（文件里只有标题、导航或版权等内容）")
+    text = title + "\n" + "\n".join(p for _, p in body)
+    counts = extract.script_counts(text)
+    script = "hant" if counts["hant"] > counts["hans"] else "hans"
+    notes = []
+    other = counts["hans" if script == "hant" else "hant"]
+    if other:
+        notes.append(
+            f"正文为{'繁体' if script == 'hant' else '简体'}，其中 {other} 个字是另一种字体"
+            "（旧转换器遗留），已按原样保留，请核对"
+        )
+    if doc.images:
+        notes.append(f"原页面有 {doc.images} 张图片，未导入；需要时请在编辑页面重新上传")
+    title_line = items[t].line.number if t is not None else 1
+    flags = find_flags([(title_line, title), *body])
+    removed = Counter({k: v for k, v in removed.items() if v})
+    return Article(title, body, meta, script, decoded.encoding, removed, flags, notes)
+
+
+def _body(
+    items: list[Item], title: str, meta: extract.Meta, removed: Counter
+) -> list[tuple[int, str]]:
+    body: list[tuple[int, str]] = []
+    seen = {_key(title)}
+    kept_text = ""
+    ended_by = None
+    title_key = _key(title)
+    for item in items:
+        if ended_by:
+            # After the article: the site's lists, comments and footer, or a farm's others.
+            if item.kind:
+                removed[item.kind] += 1
+            elif item.meta is not None:
+                if item.meta.responsible_editor and not meta.responsible_editor:
+                    meta.responsible_editor = item.meta.responsible_editor
+            else:
+                removed[ended_by] += 1
+            continue
+        if item.kind:
+            removed[item.kind] += 1
+            if item.kind in clean.END_KINDS and body:
+                ended_by = item.kind
+            continue
+        if item.meta is not None:
+            meta.merge(item.meta)
+            continue
+        key = _key(item.text)
+        if not key:
+            continue
+        if key in seen or (len(key) >= 20 and key in kept_text):
+            removed["duplicate"] += 1
+            continue
+        if body and _title_like(item.text) and item.line.title_hint and key != title_key:
+            # Another article's heading after this one: a content farm's next item.
+            ended_by = "wrapper"
+            removed["wrapper"] += 1
+            continue
+        seen.add(key)
+        kept_text += key + "\n"
+        body.append((item.line.number, item.text))
+    return body
