@@ -21,6 +21,7 @@ from wagtail.search import index
 from tongxin.core.blocks import CreditBlock, FigureBlock, ProgrammeItemBlock
 from tongxin.core.fields import StringListField
 from tongxin.core.models import NewsroomMixin, TongxinPage
+from tongxin.exchange.panels import LegacyImportPanel
 
 from .blocks import BodyBlock
 from .forms import EpisodeForm
@@ -720,6 +721,7 @@ class NewsPage(NewsroomMixin, TongxinPage):
     body = body_field()
 
     content_panels = Page.content_panels + [
+        LegacyImportPanel(heading="旧网站导入"),
         *TongxinPage.common_panels,
         *NewsroomMixin.newsroom_panels,
         FieldPanel("body"),
