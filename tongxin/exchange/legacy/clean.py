@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .extract import fold
 from .spam import is_spam
 
 KIND_LABELS = {
@@ -42,8 +43,7 @@ _BREADCRUMB_RE = re.compile(
 _TOOLBAR_TOKEN_RE = re.compile(
     r"(?:字体|字體|字号|字號|文字)\s*[：:]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*"
     r"[【\[]?\s*小\s*[】\]]?"
-    r"|打印(?:本页|本頁|此页|此頁|文章|页面|頁面|本文)?|關閉(?:窗口|本頁|視窗|頁面)?"
-    r"|关闭(?:窗口|本页|页面)?|返回(?:顶部|頂部|首页|首頁|列表|上一页|上頁)|收藏(?:本页|本頁|此页)?"
+    r"|(?:打印|列印)(?:本页|此页|文章|页面|本文)?|关闭(?:窗口|本页|页面|视窗)?|返回(?:顶部|頂部|首页|首頁|列表|上一页|上頁)|收藏(?:本页|本頁|此页)?"
     r"|加入收藏|设为首页|設為首頁|纠错|糾錯|大字版|无障碍|無障礙|背景色|默认|默認|保存(?:本页|此页)?"
     r"|[【\[]\s*(?:大|中|小)\s*[】\]]|\b(?:print|close)\b",
     re.I,
@@ -118,13 +118,23 @@ def _residue(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
 
 
-def _cut(pattern: re.Pattern[str], text: str) -> tuple[str, bool]:
-    cut = pattern.sub(" ", text)
-    return cut, cut != text
+def _cut(pattern: re.Pattern[str], text: str, folded: str) -> tuple[str, str, bool]:
+    """Both forms of the line without what `pattern` finds in the folded one."""
+    spans = [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
+    if not spans:
+        return text, folded, False
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+        folded = folded[:start] + " " + folded[end:]
+    return text, folded, True
 
 
 def classify(text: str, link_share: float = 0.0) -> tuple[str | None, str, list[str]]:
-    """(kind of junk or None, the text that remains of the line, kinds cut out of it)."""
+    """(kind of junk or None, the text that remains of the line, kinds cut out of it).
+
+    Patterns run on the simplified fold of the line, so one pattern serves both scripts.
+    """
+    text_as_written, text = text, fold(text)
     if is_spam(text):
         return "spam", "", []
     if _BREADCRUMB_RE.search(text):
@@ -139,22 +149,22 @@ def classify(text: str, link_share: float = 0.0) -> tuple[str | None, str, list[
         if _APP_RE.search(text):
             return "app", "", []
     if is_prose(text):
-        return None, text, []
+        return None, text_as_written, []
     found = []
-    remaining = text
+    remaining, folded = text_as_written, text
     for kind, pattern in (
         ("toolbar", _TOOLBAR_TOKEN_RE),
         ("counter", _COUNTER_RE),
         ("share", _SHARE_RE),
     ):
-        remaining, hit = _cut(pattern, remaining)
+        remaining, folded, hit = _cut(pattern, remaining, folded)
         if hit:
             found.append(kind)
     if found and len(_residue(remaining)) <= 1:
         return found[0], "", found[1:]
     if _looks_like_menu(text, link_share):
         return "nav", "", []
-    return (None, _tidy(remaining), found) if found else (None, text, [])
+    return (None, _tidy(remaining), found) if found else (None, text_as_written, [])
 
 
 _BRACKETED_RE = re.compile(r"[【\[]([^【】\[\]]*)[】\]]")

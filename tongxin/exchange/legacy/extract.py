@@ -141,15 +141,16 @@ def _role(label: str) -> str:
 def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]:
     """(the fields in `text`, what is left of it once labelled values and dates are out)."""
     meta = Meta()
-    matches = list(_LABEL_RE.finditer(text))
+    # Labels are found in the simplified fold (發佈時間 is 发布时间), values read as written.
+    matches = list(_LABEL_RE.finditer(fold(text)))
     rest = text
     if matches:
         rest = text[: matches[0].start()]
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[m.end() : end]
-        label = m.group("label")
-        kind = _LABEL_KIND[label]
+        kind = _LABEL_KIND[m.group("label")]
+        label = text[m.start("label") : m.end("label")]
         if kind == "date":
             date = parse_date(value)
             if date is None:
@@ -182,7 +183,7 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
             meta.responsible_editor = meta.responsible_editor or "、".join(names)[:60]
         elif kind == "photo":
             meta.photo_credits.append(f"{_role(label)}：{'、'.join(names)}")
-            if label in ("摄影", "攝影"):
+            if m.group("label") == "摄影":
                 meta.credits.append((_role(label), names))
         else:
             meta.credits.append((_role(label), names))
@@ -216,6 +217,17 @@ def dateline_credits(paragraph: str) -> Meta:
 @functools.cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
+
+
+@functools.lru_cache(maxsize=20000)
+def _fold_char(char: str) -> str:
+    out = _converter("tw2s").convert(char)
+    return out if len(out) == 1 else char
+
+
+def fold(text: str) -> str:
+    """`text` in simplified characters, one for one, so positions stay valid."""
+    return "".join(map(_fold_char, text)) if not text.isascii() else text
 
 
 @functools.lru_cache(maxsize=20000)

@@ -158,7 +158,7 @@ def is_spam(text: str) -> bool:
     strong, weak = spam_words(text)
     if not strong and len(weak) < 2:
         return False
-    if _SENTENCE_RE.search(text) and len(text) > 40:
+    if _SENTENCE_RE.search(text) and len(text) >= 15:
         return bool(strong) and len(strong) + len(weak) >= 3
     if len([s for s in _SOUP_SEP_RE.split(text) if s]) >= 2:
         return True

@@ -1,0 +1,253 @@
+"""The cleaning pipeline of import_legacy, without a database: what a saved page of an old
+site becomes, in both scripts and in UTF-8, GB18030 and Big5."""
+
+import pytest
+from django.test import SimpleTestCase
+
+from tongxin.exchange.legacy import LegacyError
+from tongxin.exchange.legacy.clean import classify
+from tongxin.exchange.legacy.decode import decode
+from tongxin.exchange.legacy.extract import ordered_credits, parse_date, parse_meta
+from tongxin.exchange.legacy.pinyin import remove_annotations
+from tongxin.exchange.legacy.pipeline import read_article
+from tongxin.exchange.legacy.spam import is_spam
+
+from . import legacy_samples as s
+
+FORMATS = ("html", "text", "farm")
+META_CHARSET = {"gb18030": "gb2312", "big5": "big5", "utf-8": "utf-8"}
+
+
+def sample(script, encoding, form):
+    if form == "text":
+        page = s.text_page(script)
+    else:
+        page = s.html_page(script, META_CHARSET[encoding], farm=form == "farm")
+    return s.encode(page, encoding)
+
+
+@pytest.mark.parametrize("form", FORMATS)
+@pytest.mark.parametrize(("script", "encoding"), s.COMBINATIONS)
+def test_every_kind_of_junk_is_removed_and_the_article_kept(script, encoding, form):
+    article = read_article(sample(script, encoding, form))
+    assert article.encoding == encoding
+    assert article.script == script
+    assert article.title == s.in_script(s.TITLE, script)
+    assert [text for _, text in article.paragraphs] == s.clean_paragraphs(script)
+    expected = set(s.EXPECTED_KINDS)
+    if form == "farm":
+        expected.add("wrapper")
+    assert expected <= set(article.removed), expected - set(article.removed)
+    assert article.removed["pinyin"] >= s.PINYIN_COUNT
+    # The page repeats the title and the body: one copy of each stays.
+    assert article.removed["duplicate"] >= 1 + len(s.PARAGRAPHS)
+    body = "\n".join(text for _, text in article.paragraphs)
+    for junk in (
+        "首页",
+        "字体",
+        "浏览量",
+        "分享到",
+        "版权所有",
+        "ICP",
+        "相关文章",
+        "客户端",
+        "评论",
+    ):
+        assert s.in_script(junk, script) not in body
+    for farm_text in (s.FARM_TITLE, s.FARM_INTRO, *s.FARM_LIST):
+        assert s.in_script(farm_text, script) not in body
+        assert s.in_script(farm_text, script) != article.title
+
+
+@pytest.mark.parametrize("form", FORMATS)
+@pytest.mark.parametrize(("script", "encoding"), s.COMBINATIONS)
+def test_fields_are_extracted_as_written(script, encoding, form):
+    article = read_article(sample(script, encoding, form))
+    meta = article.meta
+    assert meta.date == s.DATE
+    assert meta.source_name == s.in_script(s.SOURCE, script)
+    assert meta.source_url == ("" if form == "text" else s.SOURCE_URL)
+    credits = [
+        (s.in_script(role, script), [s.in_script(n, script) for n in names])
+        for role, names in s.CREDITS
+    ]
+    assert ordered_credits(meta.credits) == credits
+    assert meta.responsible_editor == s.in_script(s.EDITOR, script)
+    assert article.photo_credit == s.in_script(s.PHOTO, script)
+    body = "\n".join(text for _, text in article.paragraphs)
+    assert "责任编辑" not in s.in_script(body, "hans") and "赵六" not in body
+
+
+@pytest.mark.parametrize(("script", "encoding"), s.COMBINATIONS)
+def test_child_named_with_school_and_class_is_flagged_masked(script, encoding):
+    article = read_article(sample(script, encoding, "html"))
+    flags = [(flag.kind, flag.text) for flag in article.flags]
+    assert ("school_class", "六(2)班 … 王**") in flags
+    # The line is the one of the file the paragraph is on.
+    page = s.html_page(script, META_CHARSET[encoding]).splitlines()
+    flag = next(f for f in article.flags if f.kind == "school_class")
+    assert "六(2)班" in page[flag.line - 1]
+    assert all("王小明" not in f.text for f in article.flags)
+
+
+def test_phone_id_and_address_are_flagged_by_the_privacy_guard():
+    page = (
+        "儿童之家开放\n发布时间：2022-01-10 17:05\n"
+        "孩子的奶奶说，有事可以打13812345678，家住人民路18号。\n"
+        "身份证号11010519491231002X已登记。\n"
+    )
+    flags = read_article(page.encode("utf-8")).flags
+    assert [(f.line, f.kind, f.text) for f in flags] == [
+        (3, "mobile", "138****5678"),
+        (3, "street_address", "人民路**号"),
+        (4, "id_card", "110***********002X"),
+    ]
+
+
+def test_same_article_has_the_same_fingerprint_whatever_the_encoding_and_furniture():
+    a = read_article(s.encode(s.html_page("hant", "big5"), "big5"))
+    b = read_article(s.encode(s.text_page("hant", copies=1), "utf-8"))
+    c = read_article(s.encode(s.html_page("hans"), "utf-8"))
+    assert a.fingerprint == b.fingerprint
+    assert a.fingerprint != c.fingerprint
+
+
+class DecodeTests(SimpleTestCase):
+    def test_declared_charset_that_lies_is_overruled(self):
+        page = (
+            '<html><head><meta charset="gb2312"><title>儿童</title></head>'
+            "<body><p>儿童福利院举办活动。</p></body></html>"
+        )
+        self.assertEqual(decode(page.encode("utf-8")).encoding, "utf-8")
+        self.assertEqual(decode(page.encode("gb18030")).encoding, "gb18030")
+
+    def test_big5_and_gbk_are_told_apart_without_a_declaration(self):
+        text = "兒童福利院舉辦六一兒童節活動，志願者為孩子們送去禮物。"
+        self.assertEqual(decode(text.encode("big5")).text, text)
+        self.assertEqual(decode(text.encode("gbk")).text, text)
+
+    def test_bad_files_are_refused_with_a_reason(self):
+        for data, reason in (
+            (b"", "空"),
+            (b"  \n\t ", "空"),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "二进制"),
+            (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "二进制"),
+            (bytes(range(128, 256)) * 8, "编码"),
+        ):
+            with self.subTest(data=data[:10]), self.assertRaisesMessage(LegacyError, reason):
+                read_article(data)
+
+    def test_garbage_characters_are_dropped(self):
+        article = read_article("标题一行\n正文锟斤拷内容\ue123很好。\n".encode())
+        self.assertEqual(article.paragraphs, [(2, "正文内容很好。")])
+        self.assertEqual(article.removed["garbage"], 2)
+
+    def test_no_recognisable_title(self):
+        for page in (
+            "这是一段没有标题的正文，只有一句话。",
+            "<html><body><p>只有正文，没有标题。</p></body></html>",
+        ):
+            with self.subTest(page=page), self.assertRaisesMessage(LegacyError, "标题"):
+                read_article(page.encode())
+
+
+class PinyinTests(SimpleTestCase):
+    def test_annotations_in_every_form(self):
+        for raw, clean in (
+            ("党中央(dǎngzhōngyāng)", "党中央"),
+            ("党中央（dang zhong yang）", "党中央"),
+            ("党中央(d?ngzh?ngy?ng)", "党中央"),
+            ("党中央(dÇŽngzhÅngyÄng)", "党中央"),
+            ("党中央(dang3 zhong1 yang1)", "党中央"),
+            ("关爱guān ài儿童", "关爱儿童"),
+            ("兒童（ㄦˊ ㄊㄨㄥˊ）", "兒童"),
+            ("兒童ㄦˊ ㄊㄨㄥˊ福利", "兒童福利"),
+            ("<ruby>党<rt>dǎng</rt></ruby>", None),
+        ):
+            if clean is None:
+                continue
+            with self.subTest(raw=raw):
+                self.assertEqual(remove_annotations(raw), (clean, 1))
+
+    def test_english_in_brackets_stays(self):
+        for text in (
+            "世界卫生组织(WHO)",
+            "联合国儿童基金会（UNICEF）",
+            "下载(APP)",
+            "李华(Li Hua)",
+            "他(ta)说",
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(remove_annotations(text), (text, 0))
+
+    def test_ruby_readings_are_dropped(self):
+        article = read_article(
+            "<html><body><h1>关爱儿童</h1><p>2022-01-10</p>"
+            "<p><ruby>党<rt>dǎng</rt></ruby>中央关心儿童成长。</p></body></html>".encode()
+        )
+        self.assertEqual(article.paragraphs[0][1], "党中央关心儿童成长。")
+        self.assertEqual(article.removed["pinyin"], 1)
+
+
+class LineTests(SimpleTestCase):
+    def test_spam_lines_but_not_reports_about_gambling(self):
+        self.assertTrue(is_spam("澳门新葡京_国产精品_在线视频"))
+        self.assertTrue(is_spam("无码在线视频"))
+        self.assertTrue(is_spam("亚洲 欧美 日韩 国产 在线视频"))
+        self.assertFalse(is_spam("国产大飞机首飞成功"))
+        self.assertFalse(is_spam("福利彩票公益金资助困境儿童"))
+        self.assertFalse(is_spam("公安机关开展打击网络赌博专项行动，保护未成年人远离赌场诱惑。"))
+
+    def test_furniture_lines(self):
+        for line, kind in (
+            ("当前位置：首页 > 新闻中心 > 正文", "breadcrumb"),
+            ("首頁 > 新聞中心", "breadcrumb"),
+            ("字体：大 中 小 | 打印 | 关闭", "toolbar"),
+            ("【字體：大 中 小】【列印】【關閉視窗】", "toolbar"),
+            ("阅读 1234", "counter"),
+            ("分享到：微信 微博 QQ空间", "share"),
+            ("Copyright © 2010-2015 某某慈善总会 版权所有", "copyright"),
+            ("粤ICP备05012345号", "copyright"),
+            ("推荐阅读", "related"),
+            ("上一篇：民政局开展慰问", "related"),
+            ("发表评论", "comments"),
+            ("打开APP阅读全文", "app"),
+            ("首页 | 机构概况 | 新闻中心 | 政务公开", "nav"),
+        ):
+            with self.subTest(line=line):
+                self.assertEqual(classify(line)[0], kind)
+
+    def test_sentences_are_not_cut_into(self):
+        line = "民政局工作人员打印了宣传单，并在活动结束后关闭了会场。"
+        self.assertEqual(classify(line), (None, line, []))
+
+    def test_meta_line_keeps_its_fields_after_the_toolbar_goes(self):
+        kind, rest, cut = classify(
+            "发布时间：2022-01-10 17:05 来源：市民政局 浏览量：1234 【字体：大 中 小】"
+        )
+        self.assertEqual((kind, cut), (None, ["toolbar", "counter"]))
+        meta, _ = parse_meta(rest)
+        self.assertEqual(meta.source_name, "市民政局")
+
+    def test_dates_in_many_forms(self):
+        for text, expected in (
+            ("2025年5月28日", (2025, 5, 28, 0, 0)),
+            ("2022-01-10 17:05", (2022, 1, 10, 17, 5)),
+            ("发布时间：2022/1/10", (2022, 1, 10, 0, 0)),
+            ("二〇二二年五月二十八日", (2022, 5, 28, 0, 0)),
+            ("2022.01.10", (2022, 1, 10, 0, 0)),
+        ):
+            with self.subTest(text=text):
+                date = parse_date(text)
+                self.assertEqual(
+                    (date.year, date.month, date.day, date.hour, date.minute), expected
+                )
+
+    def test_bylines_by_role(self):
+        meta, _ = parse_meta("文/张三 图/李四 责任编辑：王五")
+        self.assertEqual(meta.credits, [("文", ["张三"])])
+        self.assertEqual(meta.photo_credits, ["图：李四"])
+        self.assertEqual(meta.responsible_editor, "王五")
+        meta, _ = parse_meta("記者 陳大文 林小華 通訊員 李四 編輯：黃明")
+        self.assertEqual(meta.credits, [("記者", ["陳大文", "林小華"]), ("通訊員", ["李四"])])
+        self.assertEqual(meta.responsible_editor, "黃明")
