@@ -48,11 +48,18 @@ _TOOLBAR_TOKEN_RE = re.compile(
     r"|[【\[]\s*(?:大|中|小)\s*[】\]]|\b(?:print|close)\b",
     re.I,
 )
+_COUNTER_LABELS = (
+    r"(?:浏览量|浏览次数|阅读量|阅读次数|阅读数|点击数|点击量|点击次数|点击率|访问量|访问次数|人气|阅读"
+    r"|浏览|点击|查看次数|在看|点赞|赞)"
+)
+# With a number (阅读 1234) or with a colon and nothing after it: the number was filled in by
+# a script the saved page no longer runs (点击数：<script src=count.asp>).
 _COUNTER_RE = re.compile(
-    r"(?:浏览量|瀏覽量|浏览次数|瀏覽次數|阅读量|閱讀量|阅读次数|閱讀次數|点击数|點擊數|点击量|點擊量"
-    r"|点击次数|點擊次數|访问量|訪問量|访问次数|訪問次數|人气|人氣|阅读|閱讀|浏览|瀏覽|点击|點擊|查看次数)"
-    r"\s*[：:]?\s*(?:\d[\d,]*\s*(?:次|人次|人)?|(?=\s*[|｜】\]]|\s*$))"
-    r"|\d[\d,]*\s*(?:人|次)?\s*(?:阅读|閱讀|浏览|瀏覽|次点击|次瀏覽|次浏览)(?![\u4e00-\u9fff])"
+    rf"{_COUNTER_LABELS}\s*[：:]?\s*\d[\d,.]*\s*(?:万|w|k)?\s*(?:次|人次|人)?"
+    rf"|{_COUNTER_LABELS}\s*[：:]\s*(?![\d\u4e00-\u9fff])"
+    r"|\d[\d,]*\s*(?:人|次)?\s*(?:阅读|浏览|次点击)(?![\u4e00-\u9fff])"
+    r"|^\s*(?:阅读原文|写留言|留言|在看|点赞|赞|收藏|分享)\s*$",
+    re.I,
 )
 _SHARE_RE = re.compile(
     r"(?:分享到|分享至|转发到|轉發到|分享给|分享給|一键分享|一鍵分享)\s*[：:]?.*"

@@ -16,6 +16,8 @@ from datetime import datetime
 import opencc
 
 # Role labels, longest first where one starts another (本报记者 before 记者, 图片来源 before 图).
+# They are matched on the simplified fold of a line; traditional forms that OpenCC does not
+# fold to these (Taiwan's 發佈) are listed too.
 _ROLES = {
     "date": "发布时间 發布時間 发布日期 發布日期 发表时间 發表時間 发稿时间 發稿時間 "
     "更新时间 更新時間 录入时间 錄入時間 时间 時間 日期",
@@ -27,7 +29,7 @@ _ROLES = {
     "credit": "本报记者 本報記者 特约记者 特約記者 见习记者 見習記者 记者 記者 通讯员 "
     "通訊員 实习生 實習生 作者 撰稿 撰文 文/图 文／圖 文/圖 文图 文圖 图文 圖文 文 摄像 "
     "攝像 视频 視頻 剪辑 剪輯 校对 校對 审核 審核 制作 製作",
-    "ignore": "发布者 發布者 发布人 發布人 录入 錄入 点击 點擊",
+    "ignore": "发布者 发布人 录入 原创 点击数 点击量 点击 浏览量 浏览次数 阅读量 阅读",
 }
 _LABEL_KIND = {label: kind for kind, labels in _ROLES.items() for label in labels.split()}
 _LABELS = sorted(_LABEL_KIND, key=len, reverse=True)
@@ -124,10 +126,29 @@ def parse_date(text: str) -> datetime | None:
         return None
 
 
+# Old CMSs fill 作者 with the account that typed the page in, not a person.
+_ACCOUNTS = frozenset(
+    [
+        "admin",
+        "administrator",
+        "system",
+        "root",
+        "webmaster",
+        "editor",
+        "guest",
+        "user",
+        "管理员",
+        "系统管理员",
+    ]
+)
+
+
 def _names(value: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT_RE.split(value.strip(_STRIP)):
         part = part.strip(_STRIP)
+        if part.lower() in _ACCOUNTS or re.fullmatch(r"[\W\d_]*", part):
+            continue
         if part and len(part) <= 20 and not _DATE_RE.search(part):
             names.append(part)
     return names
@@ -187,7 +208,7 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
                 meta.credits.append((_role(label), names))
         else:
             meta.credits.append((_role(label), names))
-    date = parse_date(rest)
+    date = parse_date(rest) or (None if meta.date else parse_date(text))
     if date:
         meta.date = meta.date or date
         rest = _CN_DATE_RE.sub(" ", _DATE_RE.sub(" ", rest))
@@ -201,6 +222,9 @@ def is_meta_line(text: str, rest: str, meta: Meta) -> bool:
     if not found:
         return False
     leftover = re.sub(r"星期.|周.|[\W_\d]|[A-Za-z]{1,3}", "", rest)
+    if meta.date and len(text) <= 50:
+        # A date with a short name beside it: the publisher (XX市民政 2022-05-20 18:00).
+        return len(leftover) <= 12
     return len(leftover) <= 2 and len(text) <= 200
 
 

@@ -127,28 +127,42 @@ def _mark_link_lists(items: list[Item]) -> None:
         run = []
 
 
+def _meta_follows(items: list[Item], i: int) -> bool:
+    """A meta line right under line `i` (junk between them aside), before any text."""
+    for item in items[i + 1 : i + 8]:
+        if item.meta is not None:
+            return True
+        if item.kind is None:
+            return False
+    return False
+
+
+def _first_title_line(items: list[Item]) -> int | None:
+    """The first title-like line above the first paragraph, where a plain-text page has it."""
+    for i, item in enumerate(items):
+        if item.is_text:
+            if clean.is_prose(item.text):
+                return None
+            if _title_like(item.text):
+                return i
+    return None
+
+
 def _choose_title(items: list[Item], hints: list[str]) -> int | None:
     """Index of the title line: of the lines that head something (a meta line follows, or
     the page's <title>/<h1> names it), the one whose section holds the most text."""
     heads = []
+    first = _first_title_line(items)
     for i, item in enumerate(items):
         if not item.is_text or not _title_like(item.text):
             continue
-        following = [x for x in items[i + 1 : i + 6] if x.kind is None][:3]
-        has_meta = any(x.meta for x in following)
+        has_meta = _meta_follows(items, i)
         key = _key(item.text)
         hinted = item.line.title_hint or item.line.tag in ("h1", "h2")
         named = any(key == h or (len(key) >= 6 and key in h) for h in hints)
-        if has_meta or hinted or named:
+        if has_meta or hinted or named or i == first:
             heads.append((i, (has_meta, named, hinted)))
     if not heads:
-        # No heading at all: the first title-like line before the first paragraph.
-        for i, item in enumerate(items):
-            if item.is_text:
-                if clean.is_prose(item.text):
-                    return None
-                if _title_like(item.text):
-                    return i
         return None
     best, best_score = None, None
     for n, (i, signals) in enumerate(heads):
@@ -204,7 +218,7 @@ def read_article(data: bytes) -> Article:
         meta.date = extract.parse_date(doc.meta["date"])
     # Before the title: the old site's header, or a content farm's own title and intro.
     before = items[: t if t is not None else 0]
-    wrapped = any(x.is_text and (clean.is_prose(x.text) or _title_like(x.text)) for x in before)
+    wrapped = any(x.is_text and clean.is_prose(x.text) for x in before)
     for item in before:
         if item.kind:
             removed[item.kind] += 1
@@ -237,6 +251,14 @@ def read_article(data: bytes) -> Article:
     return Article(title, body, meta, script, decoded.encoding, removed, flags, notes)
 
 
+def _date_only(meta: extract.Meta) -> bool:
+    return (
+        bool(meta.date)
+        and not (meta.source_name or meta.source_url or meta.credits or meta.responsible_editor)
+        and not meta.photo_credits
+    )
+
+
 def _body(
     items: list[Item], title: str, meta: extract.Meta, removed: Counter
 ) -> list[tuple[int, str]]:
@@ -263,7 +285,9 @@ def _body(
             continue
         if item.meta is not None:
             meta.merge(item.meta)
-            continue
+            if not (body and _date_only(item.meta)):
+                continue
+            # A date under the text is the notice's own signature date: it stays.
         key = _key(item.text)
         if not key:
             continue
