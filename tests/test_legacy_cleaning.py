@@ -1,6 +1,9 @@
 """The cleaning pipeline of import_legacy, without a database: what a saved page of an old
 site becomes, in both scripts and in UTF-8, GB18030 and Big5."""
 
+from datetime import datetime
+from pathlib import Path
+
 import pytest
 from django.test import SimpleTestCase
 
@@ -251,3 +254,77 @@ class LineTests(SimpleTestCase):
         meta, _ = parse_meta("記者 陳大文 林小華 通訊員 李四 編輯：黃明")
         self.assertEqual(meta.credits, [("記者", ["陳大文", "林小華"]), ("通訊員", ["李四"])])
         self.assertEqual(meta.responsible_editor, "黃明")
+
+
+PAGES = Path(__file__).with_name("legacy_pages")
+
+
+def page_file(name):
+    return read_article((PAGES / name).read_bytes())
+
+
+def test_bureau_page_in_a_gbk_table_layout():
+    article = page_file("gov_table_gbk.html")
+    assert article.encoding == "gb18030"
+    assert article.title == '我区开展"六一"儿童节走访慰问困境儿童活动'
+    assert article.meta.date == datetime(2015, 6, 1)
+    assert article.meta.source_name == "区儿童福利科"
+    assert article.meta.credits == []  # 作者：admin is the CMS account
+    texts = [text for _, text in article.paragraphs]
+    assert len(texts) == 3 and texts[0].startswith('在"六一"国际儿童节来临之际')
+    assert texts[-1] == "此次活动共走访慰问困境儿童56名，发放慰问金2.8万元。"
+    assert {"nav", "breadcrumb", "toolbar", "counter", "related", "copyright"} <= set(
+        article.removed
+    )
+    # The footer's address and phone went with the footer, so nothing is flagged.
+    assert article.flags == []
+    assert any("2 张图片" in note for note in article.notes)
+
+
+def test_charity_page_of_divs_without_meta_line():
+    article = page_file("charity_divs.html")
+    assert article.title == "慈善总会启动“爱心助学”项目"
+    assert article.meta.date is None
+    assert len(article.paragraphs) == 3
+    assert article.flags == []
+
+
+def test_wechat_article():
+    article = page_file("wechat_article.html")
+    assert article.title == "他们的微心愿，等你来认领"
+    assert article.meta.date == datetime(2022, 5, 20, 18, 0)
+    assert article.meta.source_name == "XX市民政局"
+    assert article.meta.responsible_editor == "刘洋"
+    assert article.meta.credits == [("审核", ["王强"])]
+    texts = [text for _, text in article.paragraphs]
+    assert texts[1] == "小雨（化名），10岁，心愿是一套课外读物。"
+    assert not any(t in "\n".join(texts) for t in ("阅读原文", "在看", "长按识别", "原创"))
+
+
+def test_plain_text_notice_keeps_its_signature():
+    article = page_file("notice.txt")
+    assert article.title == "关于开展2016年度困境儿童基本生活保障工作的通知"
+    assert article.meta.date == datetime(2016, 3, 1)
+    texts = [text for _, text in article.paragraphs]
+    assert texts[0] == "各乡镇（街道）民政办："
+    assert texts[-2:] == ["XX县民政局", "2016年3月1日"]
+    assert article.removed == {}
+
+
+def test_spam_glued_to_the_title_is_cut_off():
+    page = (
+        "<h1>民政局召开困境儿童工作会议_澳门新葡京_无码在线视频</h1>"
+        "<p>2022-01-10</p><p>会议召开了。</p>"
+    )
+    article = read_article(page.encode())
+    assert article.title == "民政局召开困境儿童工作会议"
+    assert article.removed["spam"] == 2
+
+
+def test_deeply_nested_markup_is_read():
+    page = (
+        "<html><body><h1>标题在这里呀</h1>"
+        + "<font>" * 5000
+        + "<p>正文内容，很好。</p></body></html>"
+    )
+    assert read_article(page.encode()).paragraphs == [(1, "正文内容，很好。")]

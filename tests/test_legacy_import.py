@@ -207,3 +207,11 @@ def test_original_is_not_given_to_users_who_cannot_edit_the_page(tree, tmp_path,
     assert response.status_code in (200, 403)
     assert response.status_code == 403 or "login" in response.request["PATH_INFO"]
     assert b"<html" not in b"".join(getattr(response, "streaming_content", [b""]))
+
+
+def test_a_title_that_names_a_child_is_not_printed(tree, tmp_path):
+    page = "<h1>六(2)班王小明获得助学金</h1><p>2022-01-10</p><p>学校为他送去了助学金。</p>"
+    out, err, code = run(write(tmp_path, "a.html", page.encode()), "--parent", PARENT)
+    assert code == 0
+    assert "王小明" not in out and "标题有隐私问题" in out
+    assert "school_class 六(2)班 … 王**" in out or "school_class 王** … 六(2)班" in out

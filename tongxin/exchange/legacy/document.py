@@ -219,37 +219,57 @@ class _Walker:
         self.parts, self.link_chars, self.links = [], 0, []
         self.title_hint = False
 
-    def walk(self, node: Tag, tag: str, hint: bool, in_link: bool) -> None:
+    def walk(self, root: Tag) -> None:
+        # An explicit stack, not recursion: a page with thousands of unclosed <font> tags
+        # nests that deep, past Python's recursion limit.
+        stack: list[tuple[str, object, str, bool, bool]] = [
+            ("children", root, "text", False, False)
+        ]
+        while stack:
+            action, node, tag, hint, in_link = stack.pop()
+            if action == "flush":
+                self.flush()
+            elif action == "link":
+                self.links.append((normalize_space(node.get_text()), str(node.get("href"))))
+            elif action == "text":
+                self.text(str(node), node, tag, hint, in_link)
+            else:
+                stack.extend(reversed(list(self.enter(node, tag, hint, in_link))))
+
+    def text(self, text: str, node, tag: str, hint: bool, in_link: bool) -> None:
+        if not self.parts and not text.strip():
+            return
+        if not self.parts:
+            self.number = getattr(node.parent, "sourceline", None) or self.number
+            self.tag, self.title_hint = tag, hint
+        self.parts.append(text)
+        if in_link:
+            self.link_chars += len(text.strip())
+
+    def enter(self, node: Tag, tag: str, hint: bool, in_link: bool):
+        """The work items for `node`'s children, in document order."""
         for child in node.children:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                text = str(child)
-                if not self.parts and not text.strip():
-                    continue
-                if not self.parts:
-                    self.number = getattr(child.parent, "sourceline", None) or self.number
-                    self.tag, self.title_hint = tag, hint
-                self.parts.append(text)
-                if in_link:
-                    self.link_chars += len(text.strip())
+                yield ("text", child, tag, hint, in_link)
                 continue
             if not isinstance(child, Tag):
                 continue
             name = child.name.lower()
             block = name in BLOCK_TAGS
             if block:
-                self.flush()
+                yield ("flush", None, tag, hint, in_link)
             if name == "br":
                 continue
             child_tag = name if name in HEADING_TAGS or name in ("li", "td", "th", "p") else tag
             child_hint = hint or name == "h1" or bool(_TITLE_WORDS & set(_words(child)))
             is_link = name == "a"
             if is_link and child.get("href"):
-                self.links.append((normalize_space(child.get_text()), str(child.get("href"))))
-            self.walk(child, child_tag, child_hint, in_link or is_link)
+                yield ("link", child, tag, hint, in_link)
+            yield ("children", child, child_tag, child_hint, in_link or is_link)
             if block:
-                self.flush()
+                yield ("flush", None, tag, hint, in_link)
 
 
 def read_html(text: str) -> Document:
@@ -269,15 +289,22 @@ def read_html(text: str) -> Document:
     for tag in soup.find_all(INVISIBLE_TAGS):
         tag.decompose()
     total = _text_length(soup) or 1
+    gone: set[int] = set()  # tags removed with an ancestor, still in the list below
+
+    def remove(tag: Tag) -> None:
+        gone.add(id(tag))
+        gone.update(id(t) for t in tag.find_all(True))
+        tag.decompose()
+
     for tag in soup.find_all(True):
-        if tag.decomposed:
+        if id(tag) in gone:
             continue
         style = str(tag.get("style") or "")
         if _HIDDEN_STYLE_RE.search(style) or tag.has_attr("hidden"):
             text = normalize_space(tag.get_text(" "))
             if text:
                 removed["spam" if is_spam(text) else "hidden"] += 1
-            tag.decompose()
+            remove(tag)
             continue
         kind = _furniture_kind(tag)
         if kind and _text_length(tag) <= total * _MAX_FURNITURE_SHARE:
@@ -286,9 +313,9 @@ def read_html(text: str) -> Document:
                 tag = tag.find_parent("form") or tag
             if normalize_space(tag.get_text()) or tag.name == "textarea":
                 removed[kind] += 1
-            tag.decompose()
+            remove(tag)
     walker = _Walker()
-    walker.walk(soup, "text", False, False)
+    walker.walk(soup)
     walker.flush()
     return Document(walker.lines, head_title, meta, removed, images)
 

@@ -50,6 +50,7 @@ class Article:
     removed: Counter
     flags: list[Flag]
     notes: list[str] = field(default_factory=list)
+    title_line: int = 1
 
     @property
     def date(self) -> datetime | None:
@@ -102,6 +103,11 @@ def _prepare(doc, removed: Counter) -> list[Item]:
         text = normalize_space(text)
         if not text:
             continue
+        # Spam glued to a real line (民政局召开会议_澳门赌场_在线视频): the line stays.
+        stripped, n = strip_spam_segments(text)
+        if n and not is_spam(stripped):
+            text = stripped
+            removed["spam"] += n
         kind, rest, cut = clean.classify(text, line.link_share)
         removed.update(cut)
         item = Item(line, rest, kind)
@@ -214,8 +220,6 @@ def read_article(data: bytes) -> Article:
         removed["spam"] += n
         start = t + 1
     meta = extract.Meta()
-    if doc.meta.get("date"):
-        meta.date = extract.parse_date(doc.meta["date"])
     # Before the title: the old site's header, or a content farm's own title and intro.
     before = items[: t if t is not None else 0]
     wrapped = any(x.is_text and clean.is_prose(x.text) for x in before)
@@ -227,6 +231,9 @@ def read_article(data: bytes) -> Article:
         elif item.meta is None:
             removed["wrapper" if wrapped else "nav"] += 1
     body = _body(items[start:], title, meta, removed)
+    # The page's <meta> tags come last: on a content farm they describe the farm's page.
+    if doc.meta.get("date") and not meta.date:
+        meta.date = extract.parse_date(doc.meta["date"])
     if doc.meta.get("source") and not meta.source_name:
         meta.source_name = doc.meta["source"][:120]
     if body:
@@ -248,7 +255,7 @@ def read_article(data: bytes) -> Article:
     title_line = items[t].line.number if t is not None else 1
     flags = find_flags([(title_line, title), *body])
     removed = Counter({k: v for k, v in removed.items() if v})
-    return Article(title, body, meta, script, decoded.encoding, removed, flags, notes)
+    return Article(title, body, meta, script, decoded.encoding, removed, flags, notes, title_line)
 
 
 def _date_only(meta: extract.Meta) -> bool:

@@ -72,7 +72,10 @@ class Command(BaseCommand):
         result = save_draft(article, data, name, parent, dry_run=dry_run)
         suffix = " (dry run)" if dry_run else ""
         self.stdout.write(f"{name} -> {result.path} (draft){suffix}")
-        self.stdout.write(f"  {result.status}: {article.title}")
+        # A title that names a child is not printed: terminals end up in logs.
+        title_flagged = any(flag.line == article.title_line for flag in article.flags)
+        title = "（标题有隐私问题，见下方提示）" if title_flagged else article.title
+        self.stdout.write(f"  {result.status}: {title}")
         removed = ", ".join(
             f"{kind} {count}（{KIND_LABELS.get(kind, kind)}）"
             for kind, count in sorted(article.removed.items())
