@@ -328,3 +328,22 @@ def test_deeply_nested_markup_is_read():
         + "<p>正文内容，很好。</p></body></html>"
     )
     assert read_article(page.encode()).paragraphs == [(1, "正文内容，很好。")]
+
+
+def test_taiwan_disclosure_page_in_big5():
+    article = page_file("zwgk_big5.html")
+    assert (article.encoding, article.script) == ("big5", "hant")
+    assert article.title == "臺北市兒童福利服務實施計畫"
+    assert article.meta.date == datetime(2016, 3, 1)
+    assert article.meta.source_name == "臺北市社會局"
+    texts = [text for _, text in article.paragraphs]
+    assert texts == [
+        "一、計畫目的",
+        "為保障兒童權益，落實兒童福利服務，特訂定本計畫。",
+        "二、服務對象",
+        "設籍本市之弱勢家庭兒童。",
+        # Headlines that contain a toolbar's or a counter's word are left whole.
+        "關閉違規網咖",
+        "每天閱讀30分鐘",
+    ]
+    assert article.flags == []

@@ -34,17 +34,23 @@ KIND_LABELS = {
 _PROSE_RE = re.compile(r"[。！？!?；]")
 _SEP = r"[\s|｜/\\·•【】\[\]()（）<>《》:：,，、-]"
 
+# Patterns run on the simplified fold of a line (see `classify`), so they are written in
+# simplified characters only.
 _BREADCRUMB_RE = re.compile(
-    r"^(?:当前位置|當前位置|您的位置|您現在的位置|您现在的位置|你的位置|你现在的位置|现在的位置"
-    r"|所在位置|位置|当前页面|導航|导航)\s*[：:>»]"
-    r"|^(?:首页|首頁|主页|主頁|网站首页|網站首頁|home)\s*[>»＞→›/]",
+    r"^[^：:>»]{0,6}(?:位置|导航|路径)\s*[：:>»]|^当前页面\s*[：:]"
+    r"|^(?:首页|主页|网站首页|home)\s*(?:[>»＞→›/]|&gt;)",
     re.I,
 )
+# Whole words only: a toolbar's 打印 or 关闭 stands between brackets, bars or spaces, never
+# inside a phrase (关闭违规网吧 is a headline).
+_NOT_CJK_BEFORE = r"(?<![\u4e00-\u9fff])"
+_NOT_CJK_AFTER = r"(?![\u4e00-\u9fff])"
 _TOOLBAR_TOKEN_RE = re.compile(
-    r"(?:字体|字體|字号|字號|文字)\s*[：:]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*"
+    r"(?:字体|字号|文字)\s*[：:]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*"
     r"[【\[]?\s*小\s*[】\]]?"
-    r"|(?:打印|列印)(?:本页|此页|文章|页面|本文)?|关闭(?:窗口|本页|页面|视窗)?|返回(?:顶部|頂部|首页|首頁|列表|上一页|上頁)|收藏(?:本页|本頁|此页)?"
-    r"|加入收藏|设为首页|設為首頁|纠错|糾錯|大字版|无障碍|無障礙|背景色|默认|默認|保存(?:本页|此页)?"
+    rf"|{_NOT_CJK_BEFORE}(?:(?:打印|列印)(?:本页|此页|文章|页面|本文)?|关闭(?:窗口|本页|页面|视窗)?"
+    r"|返回(?:顶部|首页|列表|上一页|上页)|收藏(?:本页|此页)?|加入收藏|设为首页|纠错|大字版|无障碍"
+    rf"|背景色|默认|保存(?:本页|此页)?|阅读原文){_NOT_CJK_AFTER}"
     r"|[【\[]\s*(?:大|中|小)\s*[】\]]|\b(?:print|close)\b",
     re.I,
 )
@@ -52,13 +58,15 @@ _COUNTER_LABELS = (
     r"(?:浏览量|浏览次数|阅读量|阅读次数|阅读数|点击数|点击量|点击次数|点击率|访问量|访问次数|人气|阅读"
     r"|浏览|点击|查看次数|在看|点赞|赞)"
 )
-# With a number (阅读 1234) or with a colon and nothing after it: the number was filled in by
-# a script the saved page no longer runs (点击数：<script src=count.asp>).
+_COUNT = r"\d[\d,.]*\s*(?:万|w|k)?\+?\s*(?:次|人次)?"
+# A label and a number (阅读 1234, 浏览量：12万+), or a label with a colon and nothing after
+# it: the number was filled in by a script the saved page no longer runs (点击数：<script>).
+# Never inside a phrase: 每天阅读30分钟 is a headline.
 _COUNTER_RE = re.compile(
-    rf"{_COUNTER_LABELS}\s*[：:]?\s*\d[\d,.]*\s*(?:万|w|k)?\s*(?:次|人次|人)?"
-    rf"|{_COUNTER_LABELS}\s*[：:]\s*(?![\d\u4e00-\u9fff])"
-    r"|\d[\d,]*\s*(?:人|次)?\s*(?:阅读|浏览|次点击)(?![\u4e00-\u9fff])"
-    r"|^\s*(?:阅读原文|写留言|留言|在看|点赞|赞|收藏|分享)\s*$",
+    rf"{_NOT_CJK_BEFORE}{_COUNTER_LABELS}\s*[：:]?\s*{_COUNT}{_NOT_CJK_AFTER}"
+    rf"|{_NOT_CJK_BEFORE}{_COUNTER_LABELS}\s*[：:]\s*(?![\d\u4e00-\u9fff])"
+    rf"|{_NOT_CJK_BEFORE}\d[\d,]*\s*(?:人|次)?\s*(?:阅读|浏览|次点击){_NOT_CJK_AFTER}"
+    r"|^\s*(?:写留言|留言|在看|点赞|赞|收藏|分享)\s*$",
     re.I,
 )
 _SHARE_RE = re.compile(

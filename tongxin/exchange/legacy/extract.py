@@ -20,7 +20,7 @@ import opencc
 # fold to these (Taiwan's 發佈) are listed too.
 _ROLES = {
     "date": "发布时间 發布時間 发布日期 發布日期 发表时间 發表時間 发稿时间 發稿時間 "
-    "更新时间 更新時間 录入时间 錄入時間 时间 時間 日期",
+    "更新时间 更新時間 录入时间 錄入時間 成文日期 生成日期 印发日期 时间 時間 日期",
     "source": "文章来源 文章來源 信息来源 信息來源 资料来源 資料來源 本文来源 本文來源 "
     "稿件来源 来源 來源 稿源 出处 出處 转载自 轉載自 转自 轉自 发布机构 發布機構",
     "url": "原文链接 原文鏈接 原文連結 原文地址 原文網址",
@@ -28,8 +28,9 @@ _ROLES = {
     "editor": "责任编辑 責任編輯 责编 責編 编辑 編輯",
     "credit": "本报记者 本報記者 特约记者 特約記者 见习记者 見習記者 记者 記者 通讯员 "
     "通訊員 实习生 實習生 作者 撰稿 撰文 文/图 文／圖 文/圖 文图 文圖 图文 圖文 文 摄像 "
-    "攝像 视频 視頻 剪辑 剪輯 校对 校對 审核 審核 制作 製作",
-    "ignore": "发布者 发布人 录入 原创 点击数 点击量 点击 浏览量 浏览次数 阅读量 阅读",
+    "攝像 视频 視頻 剪辑 剪輯 校对 校對 审核 審核 初审 复审 终审 签发 制作 製作",
+    "ignore": "发布者 发布人 录入 原创 点击数 点击量 点击 浏览量 浏览次数 阅读量 阅读 索引号 "
+    "主题分类 体裁分类 组配分类 服务对象分类 主题词 文号 发文字号 有效性",
 }
 _LABEL_KIND = {label: kind for kind, labels in _ROLES.items() for label in labels.split()}
 _LABELS = sorted(_LABEL_KIND, key=len, reverse=True)
@@ -126,6 +127,10 @@ def parse_date(text: str) -> datetime | None:
         return None
 
 
+# Sources that name no one: the old site itself, or nobody in particular.
+_NO_SOURCE = frozenset(
+    ["本站", "本站原创", "原创", "本网", "本网原创", "网络", "互联网", "网络转载", "未知"]
+)
 # Old CMSs fill 作者 with the account that typed the page in, not a person.
 _ACCOUNTS = frozenset(
     [
@@ -185,6 +190,8 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
             url = _URL_RE.search(value)
             name = _URL_RE.sub("", value).strip(_STRIP)
             name = _DATE_RE.sub("", name).strip(_STRIP)
+            if name in _NO_SOURCE:
+                name = ""
             if kind == "source" and name and not meta.source_name:
                 meta.source_name = name[:120]
             if url:

@@ -93,9 +93,38 @@ def _hint_titles(doc) -> list[str]:
     return hints
 
 
+_LABEL_ONLY_RE = re.compile(r"^[^\s：:]{1,8}\s*[：:]$")
+
+
+def _join_labels(lines: list[Line]) -> list[Line]:
+    """A label alone on its line and its value on the next, as table cells put them
+    (发布机构： | 市民政局), become one line."""
+    joined: list[Line] = []
+    for line in lines:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and _LABEL_ONLY_RE.match(previous.text)
+            and len(line.text) <= 40
+            and not clean.is_prose(line.text)
+            and not line.text.endswith(("：", ":"))
+        ):
+            joined[-1] = Line(
+                previous.text + line.text,
+                previous.number,
+                previous.tag,
+                previous.link_chars + line.link_chars,
+                previous.links + line.links,
+                previous.title_hint,
+            )
+            continue
+        joined.append(line)
+    return joined
+
+
 def _prepare(doc, removed: Counter) -> list[Item]:
     items = []
-    for line in doc.lines:
+    for line in _join_labels(doc.lines):
         text, n = clean.remove_garbage(line.text)
         removed["garbage"] += n
         text, n = remove_annotations(text)
@@ -121,7 +150,9 @@ def _prepare(doc, removed: Counter) -> list[Item]:
 
 
 def _mark_link_lists(items: list[Item]) -> None:
+    """Runs of short link lines: a menu above the first paragraph, a list below it."""
     run: list[Item] = []
+    seen_prose = False
     for item in [*items, None]:
         listed = item is not None and item.is_text and item.line.link_share >= 0.6
         if listed and not clean.is_prose(item.text) and len(item.text) <= 60:
@@ -129,8 +160,9 @@ def _mark_link_lists(items: list[Item]) -> None:
             continue
         if len(run) >= _LIST_RUN:
             for member in run:
-                member.kind = "related"
+                member.kind = "related" if seen_prose else "nav"
         run = []
+        seen_prose = seen_prose or (item is not None and item.is_text and clean.is_prose(item.text))
 
 
 def _meta_follows(items: list[Item], i: int) -> bool:
@@ -223,7 +255,11 @@ def read_article(data: bytes) -> Article:
     # Before the title: the old site's header, or a content farm's own title and intro.
     before = items[: t if t is not None else 0]
     wrapped = any(x.is_text and clean.is_prose(x.text) for x in before)
+    above = extract.Meta()
     for item in before:
+        if item.meta is not None and not wrapped:
+            # A disclosure table above the title (发布机构, 成文日期): fields of this article.
+            above.merge(item.meta)
         if item.kind:
             removed[item.kind] += 1
         elif _key(item.text) == _key(title):
@@ -231,6 +267,7 @@ def read_article(data: bytes) -> Article:
         elif item.meta is None:
             removed["wrapper" if wrapped else "nav"] += 1
     body = _body(items[start:], title, meta, removed)
+    meta.merge(above)
     # The page's <meta> tags come last: on a content farm they describe the farm's page.
     if doc.meta.get("date") and not meta.date:
         meta.date = extract.parse_date(doc.meta["date"])
