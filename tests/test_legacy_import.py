@@ -92,14 +92,21 @@ def test_rerun_updates_the_same_draft_and_writes_nothing_when_unchanged(tree, tm
     revisions = Revision.page_revisions.filter(object_id=str(page.pk)).count()
     out, _, code = run(html, "--parent", PARENT)
     assert code == 0 and "unchanged" in out
-    # The same article from a content farm and as plain text: still the same draft.
+    assert Revision.page_revisions.filter(object_id=str(page.pk)).count() == revisions
+    # The same article from a content farm and as plain text: the same draft, left as the
+    # first file made it (with its source link, which the text copy lacks).
     farm = write(tmp_path, "farm.html", s.encode(s.html_page("hant", "big5", farm=True), "big5"))
     text = write(tmp_path, "a.txt", s.encode(s.text_page("hant"), "utf-8"))
     out, _, code = run(farm, text, "--parent", PARENT)
     assert code == 0
     assert imported().count() == 1
     assert out.count(f"-> /xinwen/{page.slug}/ (draft)") == 2
-    assert Revision.page_revisions.filter(object_id=str(page.pk)).count() <= revisions + 2
+    assert out.count("the same article as a.html") == 2
+    assert Revision.page_revisions.filter(object_id=str(page.pk)).count() == revisions
+    page = NewsPage.objects.get(pk=page.pk)
+    assert page.source_url == s.SOURCE_URL
+    with LegacyImport.objects.get(page=page).original.open("rb") as f:
+        assert f.read() == html.read_bytes()
 
 
 def test_rerun_with_changed_cleaning_makes_a_new_revision_of_the_same_draft(tree, tmp_path):

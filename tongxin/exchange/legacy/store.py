@@ -1,10 +1,11 @@
 """The draft NewsPage for a clean article: created once, updated on later runs, never
 published.
 
-A re-run finds its draft by the article's fingerprint (the same article, whatever file it
-came from), else by the file's own hash (the same file, cleaned differently by a newer
-version of the rules). Nothing is written when the content is what was written last time:
-no new revision, as with `import_content`.
+A re-run finds its draft by the article's fingerprint, else by the file's own hash (the same
+file, cleaned differently by a newer version of the rules). Nothing is written when the
+content is what was written last time: no new revision, as with `import_content`. Another
+file holding the same article (saved twice, or a content farm's copy) leaves the draft made
+from the first one as it is: the copy has nothing to add, and often less (no source link).
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ _SLUG_SYLLABLES = 8
 @dataclass
 class Result:
     page: Page | None
-    status: str  # created, updated or unchanged (what would happen, on a dry run)
+    status: str  # created, updated, unchanged, same article (on a dry run: what would happen)
     path: str  # slug path from the site root, as in the exchange format
+    first_file: str = ""  # for "same article": the file the draft was made from
 
 
 def _slug_base(title: str) -> str:
@@ -144,6 +146,10 @@ def save_draft(
     record = find_record(article, file_hash)
     if record is not None:
         page = record.page.specific
+        if record.file_hash != file_hash:
+            # Another copy of an article already imported (saved twice, or copied by a
+            # content farm): the draft and the original of the first copy stay as they are.
+            return Result(page, "same article", _path(page.url_path), record.file_name)
         unchanged = record.report.get("content_hash") == content_hash
         status = "unchanged" if unchanged else "updated"
         if dry_run or unchanged:

@@ -75,7 +75,10 @@ class Command(BaseCommand):
         # A title that names a child is not printed: terminals end up in logs.
         title_flagged = any(flag.line == article.title_line for flag in article.flags)
         title = "（标题有隐私问题，见下方提示）" if title_flagged else article.title
-        self.stdout.write(f"  {result.status}: {title}")
+        if result.status == "same article":
+            self.stdout.write(f"  unchanged: the same article as {result.first_file}: {title}")
+        else:
+            self.stdout.write(f"  {result.status}: {title}")
         removed = ", ".join(
             f"{kind} {count}（{KIND_LABELS.get(kind, kind)}）"
             for kind, count in sorted(article.removed.items())
