@@ -180,6 +180,13 @@ def test_export_content_writes_the_draft_for_review(tree, tmp_path):
     assert exported["responsible_editor"] == s.in_script(s.EDITOR, "hant")
     assert exported["source"] == {"name": s.SOURCE, "url": s.SOURCE_URL}
     assert [b["type"] for b in exported["body"]] == ["paragraph"] * len(s.PARAGRAPHS)
+    # The file reads back: `responsible_editor` is part of the format Tongxin reads.
+    document = tmp_path / "review.json"
+    document.write_text(out.getvalue(), encoding="utf-8")
+    call_command("import_content", str(document), stdout=StringIO(), stderr=StringIO())
+    page = NewsPage.objects.get(pk=page.pk)
+    assert not page.live
+    assert page.get_latest_revision_as_object().responsible_editor == s.in_script(s.EDITOR, "hant")
 
 
 def test_admin_shows_the_warning_and_the_original(tree, tmp_path, client):
