@@ -347,3 +347,45 @@ def test_taiwan_disclosure_page_in_big5():
         "每天閱讀30分鐘",
     ]
     assert article.flags == []
+
+
+def test_content_farm_that_reuses_the_title():
+    article = page_file("farm_same_title.html")
+    assert article.title == "留守儿童有了“爱心妈妈”"
+    # The copied article's own date and source, not the farm's.
+    assert article.meta.date == datetime(2023, 3, 30)
+    assert article.meta.source_name == "XX县融媒体中心"
+    texts = [text for _, text in article.paragraphs]
+    assert len(texts) == 3 and texts[0].startswith("近日，XX县妇联")
+    assert {"wrapper", "copyright", "share", "related", "counter"} <= set(article.removed)
+
+
+def test_meta_below_the_article():
+    article = page_file("meta_below.html")
+    assert article.title == "福彩公益金资助困境儿童助学项目启动"
+    assert article.meta.date == datetime(2021, 4, 10)
+    assert article.meta.source_name == "XX日报"
+    assert article.meta.credits == [("记者", ["张明"])]  # 作者：张明 is the same credit
+    assert article.meta.responsible_editor == "王芳"
+    assert len(article.paragraphs) == 2
+
+
+def test_title_only_in_the_title_tag_and_br_lines():
+    article = page_file("title_tag_only_gbk.html")
+    assert article.title == "慈善超市开业 爱心物资惠及困难家庭"
+    assert article.meta.credits == [("文/图", ["陈华"])]
+    assert [text for _, text in article.paragraphs] == [
+        "5月20日，XX区慈善超市正式开业。",
+        "慈善超市面积200平方米，物资均来自社会捐赠。",
+        "▲图为慈善超市开业现场。",
+    ]
+
+
+def test_hacked_article_page():
+    article = page_file("hacked_article.html")
+    assert article.title == "民政局召开儿童福利工作会议"
+    assert article.meta.date == datetime(2020, 9, 1)
+    texts = [text for _, text in article.paragraphs]
+    assert texts[-1] == "会议还通报了上半年工作情况。"
+    assert not any("赌场" in t or "百家乐" in t for t in texts)
+    assert article.removed["spam"] >= 2 and article.removed["garbage"] == 2

@@ -65,7 +65,8 @@ _COUNT = r"\d[\d,.]*\s*(?:万|w|k)?\+?\s*(?:次|人次)?"
 _COUNTER_RE = re.compile(
     rf"{_NOT_CJK_BEFORE}{_COUNTER_LABELS}\s*[：:]?\s*{_COUNT}{_NOT_CJK_AFTER}"
     rf"|{_NOT_CJK_BEFORE}{_COUNTER_LABELS}\s*[：:]\s*(?![\d\u4e00-\u9fff])"
-    rf"|{_NOT_CJK_BEFORE}\d[\d,]*\s*(?:人|次)?\s*(?:阅读|浏览|次点击){_NOT_CJK_AFTER}"
+    # 1234 阅读, but not the minutes of a time (09:12 阅读 10万+).
+    rf"|(?<![\d:：.\-/\u4e00-\u9fff])\d[\d,]*\s*(?:人|次)?\s*(?:阅读|浏览|次点击){_NOT_CJK_AFTER}"
     r"|^\s*(?:写留言|留言|在看|点赞|赞|收藏|分享)\s*$",
     re.I,
 )
@@ -82,8 +83,15 @@ _COPYRIGHT_RE = re.compile(
     r"|网站标识码|網站標識碼|网站识别码|技术支持\s*[：:]|技術支持\s*[：:]|技術支援"
     r"|建议使用|建議使用|最佳浏览|最佳瀏覽|分辨率|网站地图|網站地圖|联系我们|聯繫我們|免责声明|免責聲明"
     r"|隐私政策|不良信息举报|違法和不良|违法和不良|许可证|許可證|未经授权|未經授權|未经许可|未經許可"
-    r"|转载请注明|轉載請註明|禁止转载|禁止轉載|版权声明|版權聲明|all rights reserved",
+    r"|转载请注明|轉載請註明|禁止转载|禁止轉載|版权声明|版權聲明|all rights reserved"
+    # A content farm's disclaimer under the article it copied.
+    r"|如有侵权|侵删|版权归.{0,12}所有|本文来自网络|本文来源于网络|文章来源于网络|仅供学习交流",
     re.I,
+)
+# Calls to like, follow and pass on, under WeChat articles and farm copies.
+_PROMPT_RE = re.compile(
+    r"点赞|点个赞|点个在看|关注我们|欢迎关注|记得关注|点击关注|加关注|关注公众号|转发给更多|分享给更多"
+    r"|长按二维码|长按识别|扫码关注|扫描二维码"
 )
 _RELATED_RE = re.compile(
     r"^[【\[『「]?\s*(?:相关|相關|推荐|推薦|热门|熱門|热点|熱點|猜你喜欢|猜你喜歡|延伸|更多|最新|为你推荐"
@@ -163,6 +171,8 @@ def classify(text: str, link_share: float = 0.0) -> tuple[str | None, str, list[
             return "copyright", "", []
         if _APP_RE.search(text):
             return "app", "", []
+    if len(text) < 60 and _PROMPT_RE.search(text):
+        return "share", "", []
     if is_prose(text):
         return None, text_as_written, []
     found = []

@@ -66,6 +66,9 @@ class Meta:
     responsible_editor: str = ""
     photo_credits: list[str] = field(default_factory=list)
 
+    def clear(self) -> None:
+        self.__init__()
+
     def merge(self, other: Meta) -> None:
         """Fill what is still empty; the first value found wins."""
         self.date = self.date or other.date
@@ -73,8 +76,11 @@ class Meta:
             self.source_name, self.source_url = other.source_name, other.source_url
         self.source_url = self.source_url or other.source_url
         self.responsible_editor = self.responsible_editor or other.responsible_editor
-        roles = {role for role, _ in self.credits}
-        self.credits += [(role, names) for role, names in other.credits if role not in roles]
+        for role, names in other.credits:
+            credited = {name for _, known in self.credits for name in known}
+            # 记者 张明 in the dateline and 作者：张明 below are one credit.
+            if role not in {r for r, _ in self.credits} and not set(names) <= credited:
+                self.credits.append((role, names))
         self.photo_credits += [p for p in other.photo_credits if p not in self.photo_credits]
 
 

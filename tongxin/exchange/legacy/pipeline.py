@@ -295,6 +295,10 @@ def read_article(data: bytes) -> Article:
     return Article(title, body, meta, script, decoded.encoding, removed, flags, notes, title_line)
 
 
+def _is_short(body: list[tuple[int, str]]) -> bool:
+    return len(body) <= 2 and sum(len(text) for _, text in body) <= 150
+
+
 def _date_only(meta: extract.Meta) -> bool:
     return (
         bool(meta.date)
@@ -311,7 +315,7 @@ def _body(
     kept_text = ""
     ended_by = None
     title_key = _key(title)
-    for item in items:
+    for index, item in enumerate(items):
         if ended_by:
             # After the article: the site's lists, comments and footer, or a farm's others.
             if item.kind:
@@ -334,6 +338,14 @@ def _body(
             # A date under the text is the notice's own signature date: it stays.
         key = _key(item.text)
         if not key:
+            continue
+        if key == title_key and body and _is_short(body) and _meta_follows(items, index):
+            # The title again, with its own date or source under it, after a few lines: a
+            # content farm's intro above the copied article, which starts here.
+            removed["wrapper"] += len(body)
+            body, seen, kept_text = [], {title_key}, ""
+            # The farm's own date and counters above it are not the article's.
+            meta.clear()
             continue
         if key in seen or (len(key) >= 20 and key in kept_text):
             removed["duplicate"] += 1
