@@ -317,7 +317,25 @@ def read_html(text: str) -> Document:
     walker = _Walker()
     walker.walk(soup)
     walker.flush()
+    _locate(walker.lines, text)
     return Document(walker.lines, head_title, meta, removed, images)
+
+
+def _locate(lines: list[Line], source: str) -> None:
+    """The file line each line starts on, where its first characters appear verbatim (no
+    entities in them): text after <br> in one cell is on its own line in the file, not the
+    cell's. Lines are in document order, so the search only moves forward."""
+    body = re.search(r"<body", source, re.I)
+    cursor = body.start() if body else 0
+    newlines_before, counted_to = 0, 0
+    for line in lines:
+        snippet = line.text[:6]
+        index = source.find(snippet, cursor) if len(snippet) >= 2 else -1
+        if index == -1:
+            continue
+        newlines_before += source.count("\n", counted_to, index)
+        counted_to = cursor = index
+        line.number = newlines_before + 1
 
 
 def read_document(text: str) -> Document:
