@@ -160,3 +160,24 @@ COMBINATIONS = [
     ("hant", "gb18030"),
     ("hant", "big5"),
 ]
+
+
+def mhtml(page, charset="gb2312", encoding="gb18030"):
+    """`page` as Internet Explorer's “save as single file” wrote it (.mht, quoted-printable)."""
+    import quopri
+
+    html = quopri.encodestring(page.encode(encoding, errors="replace")).decode("ascii")
+    boundary = "----=_NextPart_000_0000_01D09C4B"
+    return (
+        "From: <Saved by Windows Internet Explorer 8>\r\n"
+        "Subject: =?gb2312?B?suLK1A==?=\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: multipart/related;\r\n"
+        f'\ttype="text/html";\r\n\tboundary="{boundary}"\r\n\r\n'
+        "This is a multi-part message in MIME format.\r\n\r\n"
+        f"--{boundary}\r\n"
+        f'Content-Type: text/html;\r\n\tcharset="{charset}"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n"
+        "Content-Location: http://www.example.gov.cn/art/2015/6/1/art_1.html\r\n\r\n"
+        f"{html}\r\n--{boundary}--\r\n"
+    ).encode("ascii")

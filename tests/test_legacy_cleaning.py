@@ -389,3 +389,19 @@ def test_hacked_article_page():
     assert texts[-1] == "会议还通报了上半年工作情况。"
     assert not any("赌场" in t or "百家乐" in t for t in texts)
     assert article.removed["spam"] >= 2 and article.removed["garbage"] == 2
+
+
+def test_single_file_web_archive():
+    article = read_article(s.mhtml(s.html_page("hans", "gb2312")))
+    assert article.encoding == "gb18030"
+    assert article.title == s.TITLE
+    assert [text for _, text in article.paragraphs] == s.clean_paragraphs()
+
+
+def test_web_archive_without_a_page_is_refused():
+    data = (
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: image/png\r\n\r\nxxxx\r\n--b--\r\n"
+    )
+    with pytest.raises(LegacyError, match="没有网页"):
+        read_article(data)

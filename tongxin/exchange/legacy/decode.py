@@ -10,6 +10,7 @@ which tells a GBK page from the same bytes read as Big5 at once.
 from __future__ import annotations
 
 import codecs
+import email
 import functools
 import re
 from dataclasses import dataclass
@@ -103,8 +104,26 @@ def _declared(data: bytes) -> str | None:
     return _ALIASES.get(m.group(1).decode("ascii").lower())
 
 
-def decode(data: bytes) -> Decoded:
-    """The text of a saved page; LegacyError for empty, binary or undecodable files."""
+_MHTML_RE = re.compile(rb"^\s*(?:[\w-]+:[^\n]*\n)*?\s*content-type:\s*multipart/related", re.I)
+
+
+def unwrap_mhtml(data: bytes) -> tuple[bytes, str | None]:
+    """The HTML inside a single-file web archive (.mht, .mhtml: “save as single file” of
+    old browsers), and the charset its MIME header declares; other data unchanged."""
+    if not _MHTML_RE.match(data[:2000]):
+        return data, None
+    message = email.message_from_bytes(data)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if payload:
+                return payload, part.get_content_charset()
+    raise LegacyError("这是网页归档文件（.mht），但里面没有网页")
+
+
+def decode(data: bytes, declared: str | None = None) -> Decoded:
+    """The text of a saved page; LegacyError for empty, binary or undecodable files.
+    `declared` is a charset named outside the data (an archive's MIME header)."""
     if not data.strip():
         raise LegacyError("文件是空的")
     for bom, codec in (
@@ -123,7 +142,7 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", 0)
     except UnicodeDecodeError:
         pass
-    declared = _declared(data)
+    declared = _ALIASES.get((declared or "").lower()) or _declared(data)
     candidates = [declared] if declared and declared != "utf-8" else []
     candidates = list(dict.fromkeys([*candidates, "gb18030", "cp950", "big5hkscs"]))
     best = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import clean, extract
-from .decode import decode
+from .decode import decode, unwrap_mhtml
 from .document import Line, normalize_space, read_document
 from .errors import LegacyError
 from .flags import Flag, find_flags
@@ -225,7 +225,8 @@ def _choose_title(items: list[Item], hints: list[str]) -> int | None:
 
 def read_article(data: bytes) -> Article:
     """The clean article in a saved page; LegacyError when there is none."""
-    decoded = decode(data)
+    html, charset = unwrap_mhtml(data)
+    decoded = decode(html, charset)
     removed: Counter = Counter()
     removed["garbage"] += decoded.replaced
     doc = read_document(decoded.text)
