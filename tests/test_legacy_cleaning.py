@@ -405,3 +405,10 @@ def test_web_archive_without_a_page_is_refused():
     )
     with pytest.raises(LegacyError, match="没有网页"):
         read_article(data)
+
+
+def test_site_logo_in_h1_and_sections_in_h2():
+    article = page_file("sections_h2.html")
+    assert article.title == "儿童督导员培训工作总结"
+    texts = [text for _, text in article.paragraphs]
+    assert texts[0] == "一、培训概况" and texts[-1] == "继续加强培训。" and len(texts) == 6

@@ -83,14 +83,21 @@ def _title_like(text: str) -> bool:
     )
 
 
-def _hint_titles(doc) -> list[str]:
-    hints = []
+def _hint_titles(doc) -> tuple[list[str], list[str]]:
+    """What the page's <title> and title <meta> tags call it: (the title, the rest). The
+    title is the first part of “标题_栏目_网站名”; the other parts name the site, which its
+    logo repeats in an <h1>."""
+    strong, weak = [], []
     for text in (doc.meta.get("title", ""), doc.head_title):
         text, _ = strip_spam_segments(text)
-        for part in _TITLE_SPLIT_RE.split(text):
-            if len(part) >= 4 and not is_spam(part):
-                hints.append(_key(part))
-    return hints
+        parts = [_key(p) for p in _TITLE_SPLIT_RE.split(text) if len(p) >= 4 and not is_spam(p)]
+        strong += parts[:1]
+        weak += parts[1:]
+    return strong, weak
+
+
+def _named(key: str, hints: list[str]) -> bool:
+    return any(key == h or (min(len(key), len(h)) >= 6 and (key in h or h in key)) for h in hints)
 
 
 _LABEL_ONLY_RE = re.compile(r"^[^\s：:]{1,8}\s*[：:]$")
@@ -186,38 +193,41 @@ def _first_title_line(items: list[Item]) -> int | None:
     return None
 
 
-def _choose_title(items: list[Item], hints: list[str]) -> int | None:
-    """Index of the title line: of the lines that head something (a meta line follows, or
-    the page's <title>/<h1> names it), the one whose section holds the most text."""
-    heads = []
+def _strength(item: Item, has_meta: bool, named: float, first: bool) -> float:
+    """How surely a line heads an article: a date or source under it and the page's own
+    <title> naming it count most, an <h1> or a "title" class less, an <h2> (also used for
+    sections inside an article) or being the first short line of a text file least."""
+    line = item.line
+    strength = 2.0 * has_meta + named + 1.0 * (line.title_hint or line.tag == "h1")
+    return strength + 0.5 * (line.tag == "h2" or first)
+
+
+def _choose_title(items: list[Item], hints: tuple[list[str], list[str]]) -> int | None:
+    """Index of the title line: of the lines that head something, the one whose section
+    (up to the next line heading as surely) holds the most text."""
+    heads: list[tuple[int, float]] = []
     first = _first_title_line(items)
     for i, item in enumerate(items):
         if not item.is_text or not _title_like(item.text):
             continue
-        has_meta = _meta_follows(items, i)
         key = _key(item.text)
-        hinted = item.line.title_hint or item.line.tag in ("h1", "h2")
-        named = any(key == h or (len(key) >= 6 and key in h) for h in hints)
-        if has_meta or hinted or named or i == first:
-            heads.append((i, (has_meta, named, hinted)))
-    if not heads:
-        return None
+        named = 2.0 if _named(key, hints[0]) else 0.5 if _named(key, hints[1]) else 0.0
+        strength = _strength(item, _meta_follows(items, i), named, i == first)
+        if strength:
+            heads.append((i, strength))
     best, best_score = None, None
-    for n, (i, signals) in enumerate(heads):
+    for n, (i, strength) in enumerate(heads):
+        key = _key(items[i].text)
         end = next(
-            (j for j, _ in heads[n + 1 :] if _key(items[j].text) != _key(items[i].text)), len(items)
+            (j for j, other in heads[n + 1 :] if other >= strength and _key(items[j].text) != key),
+            len(items),
         )
         text = sum(
             len(x.text)
             for x in items[i + 1 : end]
             if x.is_text and (clean.is_prose(x.text) or len(x.text) >= 30)
         )
-        score = (
-            text > 0,
-            signals[0] + signals[1] + signals[2] >= 2 or text >= 60,
-            text,
-            sum(signals),
-        )
+        score = (text > 0, strength >= 2 or text >= 60, text, strength)
         if best_score is None or score > best_score:
             best, best_score = i, score
     return best
