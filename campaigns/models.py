@@ -646,6 +646,7 @@ class NewsPage(NewsroomMixin, TongxinPage):
     body = body_field()
 
     content_panels = Page.content_panels + [
+        # tongxin.exchange adds the legacy-import warning here (ExchangeConfig.ready).
         *TongxinPage.common_panels,
         *NewsroomMixin.newsroom_panels,
         FieldPanel("body"),

@@ -168,6 +168,12 @@ class NewsroomMixin(models.Model):
         [("credit", CreditBlock())], verbose_name="署名", blank=True, use_json_field=True
     )
     photo_credit = models.CharField("摄影/图片", max_length=200, blank=True)
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text="文末署名的责任编辑，例如从旧网站导入的“责任编辑：张三”",
+    )
 
     newsroom_panels = [
         MultiFieldPanel(
@@ -176,6 +182,7 @@ class NewsroomMixin(models.Model):
                 FieldPanel("source_url"),
                 FieldPanel("byline"),
                 FieldPanel("photo_credit"),
+                FieldPanel("responsible_editor"),
             ],
             heading="来源与署名",
         )

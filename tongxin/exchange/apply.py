@@ -106,6 +106,7 @@ def _type_fields(page, type_name, content, keys, resolve_path):
         page.source_name, page.source_url = source.get("name", ""), source.get("url", "")
         page.byline = _credits(get("byline", []))
         page.photo_credit = get("photo_credit", "")
+        page.responsible_editor = get("responsible_editor", "")
 
 
 def apply_content(page, type_name, content, keys, images, resolve_path):

@@ -208,6 +208,7 @@ def _news(r, ctx):
         else None,
         byline=_credits(r, "byline"),
         photo_credit=r.get("photo_credit", R.text(200)),
+        responsible_editor=r.get("responsible_editor", R.text(60)),
     )
 
 

@@ -144,6 +144,7 @@ def _type_content(page, type_name, lookup):
             source=compact(name=page.source_name, url=page.source_url),
             byline=credits_of(page.byline),
             photo_credit=page.photo_credit,
+            responsible_editor=page.responsible_editor,
         )
     return {}
 

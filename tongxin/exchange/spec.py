@@ -2,7 +2,7 @@
 
 The format is in contracts/content-format.md. Additions beyond it, so that an export keeps
 everything editors can enter: `figures` on fund_launch, `support` on story and
-`featured_campaign` (a campaign's path) on home.
+`featured_campaign` (a campaign's path) on home, `responsible_editor` on news.
 """
 
 import functools
@@ -88,7 +88,7 @@ TYPE_PAGE_KEYS = {
         "consent",
         "private",
     ),
-    "news": ("source", "byline", "photo_credit"),
+    "news": ("source", "byline", "photo_credit", "responsible_editor"),
     "story_index": (),
     "news_index": (),
 }

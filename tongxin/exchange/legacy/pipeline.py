@@ -1,0 +1,372 @@
+"""One saved page in, one clean article out: `read_article(data)`.
+
+Order matters: decoding, then lines, then junk inside lines (garbage, pinyin), then whole
+junk lines, then the title (which decides where the article starts), then the body up to
+where the old site's own material begins, then duplicates, fields and flags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import clean, extract
+from .decode import decode, unwrap_mhtml
+from .document import Line, normalize_space, read_document
+from .errors import LegacyError
+from .flags import Flag, find_flags
+from .pinyin import remove_annotations
+from .spam import is_spam, strip_spam_segments
+
+_TITLE_MAX = 80
+_TITLE_SPLIT_RE = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+")
+# Links in a row, none of them prose: a list of other articles or a menu.
+_LIST_RUN = 3
+
+
+@dataclass
+class Item:
+    line: Line
+    text: str
+    kind: str | None = None
+    meta: extract.Meta | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind is None and self.meta is None
+
+
+@dataclass
+class Article:
+    title: str
+    paragraphs: list[tuple[int, str]]  # (line of the file, text)
+    meta: extract.Meta
+    script: str
+    encoding: str
+    removed: Counter
+    flags: list[Flag]
+    notes: list[str] = field(default_factory=list)
+    title_line: int = 1
+
+    @property
+    def date(self) -> datetime | None:
+        return self.meta.date
+
+    @property
+    def photo_credit(self) -> str:
+        return "；".join(self.meta.photo_credits)[:200]
+
+    @property
+    def fingerprint(self) -> str:
+        """Of the cleaned article, not the file: the same article saved twice (or from a
+        second site that copied it) is the same draft."""
+        text = "\n".join([self.title, *(p for _, p in self.paragraphs)])
+        folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _key(text: str) -> str:
+    """Comparison form: the letters and digits only."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum()).lower()
+
+
+def _title_like(text: str) -> bool:
+    return (
+        4 <= len(text) <= _TITLE_MAX
+        and not re.search(r"[。；：:]$", text)
+        and text.count("，") + text.count(",") <= 2
+        and not clean.is_prose(text[:-1] if text.endswith(("！", "？", "!", "?")) else text)
+    )
+
+
+def _hint_titles(doc) -> tuple[list[str], list[str]]:
+    """What the page's <title> and title <meta> tags call it: (the title, the rest). The
+    title is the first part of “标题_栏目_网站名”; the other parts name the site, which its
+    logo repeats in an <h1>."""
+    strong, weak = [], []
+    for text in (doc.meta.get("title", ""), doc.head_title):
+        text, _ = strip_spam_segments(text)
+        parts = [_key(p) for p in _TITLE_SPLIT_RE.split(text) if len(p) >= 4 and not is_spam(p)]
+        strong += parts[:1]
+        weak += parts[1:]
+    return strong, weak
+
+
+def _named(key: str, hints: list[str]) -> bool:
+    return any(key == h or (min(len(key), len(h)) >= 6 and (key in h or h in key)) for h in hints)
+
+
+_LABEL_ONLY_RE = re.compile(r"^[^\s：:]{1,8}\s*[：:]$")
+
+
+def _join_labels(lines: list[Line]) -> list[Line]:
+    """A label alone on its line and its value on the next, as table cells put them
+    (发布机构： | 市民政局), become one line."""
+    joined: list[Line] = []
+    for line in lines:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and _LABEL_ONLY_RE.match(previous.text)
+            and len(line.text) <= 40
+            and not clean.is_prose(line.text)
+            and not line.text.endswith(("：", ":"))
+        ):
+            joined[-1] = Line(
+                previous.text + line.text,
+                previous.number,
+                previous.tag,
+                previous.link_chars + line.link_chars,
+                previous.links + line.links,
+                previous.title_hint,
+            )
+            continue
+        joined.append(line)
+    return joined
+
+
+def _prepare(doc, removed: Counter) -> list[Item]:
+    items = []
+    for line in _join_labels(doc.lines):
+        text, n = clean.remove_garbage(line.text)
+        removed["garbage"] += n
+        text, n = remove_annotations(text)
+        removed["pinyin"] += n
+        text = normalize_space(text)
+        if not text:
+            continue
+        # Spam glued to a real line (民政局召开会议_澳门赌场_在线视频): the line stays.
+        stripped, n = strip_spam_segments(text)
+        if n and not is_spam(stripped):
+            text = stripped
+            removed["spam"] += n
+        kind, rest, cut = clean.classify(text, line.link_share)
+        removed.update(cut)
+        item = Item(line, rest, kind)
+        if kind is None:
+            meta, leftover = extract.parse_meta(rest, line.links)
+            if not clean.is_prose(rest) and extract.is_meta_line(rest, leftover, meta):
+                item.meta = meta
+        items.append(item)
+    _mark_link_lists(items)
+    return items
+
+
+def _mark_link_lists(items: list[Item]) -> None:
+    """Runs of short link lines: a menu above the first paragraph, a list below it."""
+    run: list[Item] = []
+    seen_prose = False
+    for item in [*items, None]:
+        listed = item is not None and item.is_text and item.line.link_share >= 0.6
+        if listed and not clean.is_prose(item.text) and len(item.text) <= 60:
+            run.append(item)
+            continue
+        if len(run) >= _LIST_RUN:
+            for member in run:
+                member.kind = "related" if seen_prose else "nav"
+        run = []
+        seen_prose = seen_prose or (item is not None and item.is_text and clean.is_prose(item.text))
+
+
+def _meta_follows(items: list[Item], i: int) -> bool:
+    """A meta line right under line `i` (junk between them aside), before any text."""
+    for item in items[i + 1 : i + 8]:
+        if item.meta is not None:
+            return True
+        if item.kind is None:
+            return False
+    return False
+
+
+def _first_title_line(items: list[Item]) -> int | None:
+    """The first title-like line above the first paragraph, where a plain-text page has it."""
+    for i, item in enumerate(items):
+        if item.is_text:
+            if clean.is_prose(item.text):
+                return None
+            if _title_like(item.text):
+                return i
+    return None
+
+
+def _strength(item: Item, has_meta: bool, named: float, first: bool) -> float:
+    """How surely a line heads an article: a date or source under it and the page's own
+    <title> naming it count most, an <h1> or a "title" class less, an <h2> (also used for
+    sections inside an article) or being the first short line of a text file least."""
+    line = item.line
+    strength = 2.0 * has_meta + named + 1.0 * (line.title_hint or line.tag == "h1")
+    return strength + 0.5 * (line.tag == "h2" or first)
+
+
+def _choose_title(items: list[Item], hints: tuple[list[str], list[str]]) -> int | None:
+    """Index of the title line: of the lines that head something, the one whose section
+    (up to the next line heading as surely) holds the most text."""
+    heads: list[tuple[int, float]] = []
+    first = _first_title_line(items)
+    for i, item in enumerate(items):
+        if not item.is_text or not _title_like(item.text):
+            continue
+        key = _key(item.text)
+        named = 2.0 if _named(key, hints[0]) else 0.5 if _named(key, hints[1]) else 0.0
+        strength = _strength(item, _meta_follows(items, i), named, i == first)
+        if strength:
+            heads.append((i, strength))
+    best, best_score = None, None
+    for n, (i, strength) in enumerate(heads):
+        key = _key(items[i].text)
+        end = next(
+            (j for j, other in heads[n + 1 :] if other >= strength and _key(items[j].text) != key),
+            len(items),
+        )
+        text = sum(
+            len(x.text)
+            for x in items[i + 1 : end]
+            if x.is_text and (clean.is_prose(x.text) or len(x.text) >= 30)
+        )
+        score = (text > 0, strength >= 2 or text >= 60, text, strength)
+        if best_score is None or score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def read_article(data: bytes) -> Article:
+    """The clean article in a saved page; LegacyError when there is none."""
+    html, charset = unwrap_mhtml(data)
+    decoded = decode(html, charset)
+    removed: Counter = Counter()
+    removed["garbage"] += decoded.replaced
+    doc = read_document(decoded.text)
+    removed.update(doc.removed)
+    items = _prepare(doc, removed)
+    hints = _hint_titles(doc)
+    t = _choose_title(items, hints)
+    if t is None:
+        title = next(
+            (
+                p
+                for h in (doc.meta.get("title", ""), doc.head_title)
+                for p in [strip_spam_segments(h)[0]]
+                if p and not is_spam(p) and _title_like(_TITLE_SPLIT_RE.split(p)[0])
+            ),
+            "",
+        )
+        title = _TITLE_SPLIT_RE.split(title)[0] if title else ""
+        if not title:
+            raise LegacyError("找不到可以识别的标题（文件里没有像标题的一行，也没有 <title>）")
+        start = 0
+    else:
+        title, n = strip_spam_segments(items[t].text)
+        removed["spam"] += n
+        start = t + 1
+    meta = extract.Meta()
+    # Before the title: the old site's header, or a content farm's own title and intro.
+    before = items[: t if t is not None else 0]
+    wrapped = any(x.is_text and clean.is_prose(x.text) for x in before)
+    above = extract.Meta()
+    for item in before:
+        if item.meta is not None and not wrapped:
+            # A disclosure table above the title (发布机构, 成文日期): fields of this article.
+            above.merge(item.meta)
+        if item.kind:
+            removed[item.kind] += 1
+        elif _key(item.text) == _key(title):
+            removed["duplicate"] += 1
+        elif item.meta is None:
+            removed["wrapper" if wrapped else "nav"] += 1
+    body = _body(items[start:], title, meta, removed)
+    meta.merge(above)
+    # The page's <meta> tags come last: on a content farm they describe the farm's page.
+    if doc.meta.get("date") and not meta.date:
+        meta.date = extract.parse_date(doc.meta["date"])
+    if doc.meta.get("source") and not meta.source_name:
+        meta.source_name = doc.meta["source"][:120]
+    if body:
+        meta.merge(extract.dateline_credits(body[0][1]))
+    if not body:
+        raise LegacyError("清理后没有正文（文件里只有标题、导航或版权等内容）")
+    text = title + "\n" + "\n".join(p for _, p in body)
+    counts = extract.script_counts(text)
+    script = "hant" if counts["hant"] > counts["hans"] else "hans"
+    notes = []
+    other = counts["hans" if script == "hant" else "hant"]
+    if other:
+        notes.append(
+            f"正文为{'繁体' if script == 'hant' else '简体'}，其中 {other} 个字是另一种字体"
+            "（旧转换器遗留），已按原样保留，请核对"
+        )
+    if doc.images:
+        notes.append(f"原页面有 {doc.images} 张图片，未导入；需要时请在编辑页面重新上传")
+    title_line = items[t].line.number if t is not None else 1
+    flags = find_flags([(title_line, title), *body])
+    removed = Counter({k: v for k, v in removed.items() if v})
+    return Article(title, body, meta, script, decoded.encoding, removed, flags, notes, title_line)
+
+
+def _is_short(body: list[tuple[int, str]]) -> bool:
+    return len(body) <= 2 and sum(len(text) for _, text in body) <= 150
+
+
+def _date_only(meta: extract.Meta) -> bool:
+    return (
+        bool(meta.date)
+        and not (meta.source_name or meta.source_url or meta.credits or meta.responsible_editor)
+        and not meta.photo_credits
+    )
+
+
+def _body(
+    items: list[Item], title: str, meta: extract.Meta, removed: Counter
+) -> list[tuple[int, str]]:
+    body: list[tuple[int, str]] = []
+    seen = {_key(title)}
+    kept_text = ""
+    ended_by = None
+    title_key = _key(title)
+    for index, item in enumerate(items):
+        if ended_by:
+            # After the article: the site's lists, comments and footer, or a farm's others.
+            if item.kind:
+                removed[item.kind] += 1
+            elif item.meta is not None:
+                if item.meta.responsible_editor and not meta.responsible_editor:
+                    meta.responsible_editor = item.meta.responsible_editor
+            else:
+                removed[ended_by] += 1
+            continue
+        if item.kind:
+            removed[item.kind] += 1
+            if item.kind in clean.END_KINDS and body:
+                ended_by = item.kind
+            continue
+        if item.meta is not None:
+            meta.merge(item.meta)
+            if not (body and _date_only(item.meta)):
+                continue
+            # A date under the text is the notice's own signature date: it stays.
+        key = _key(item.text)
+        if not key:
+            continue
+        if key == title_key and body and _is_short(body) and _meta_follows(items, index):
+            # The title again, with its own date or source under it, after a few lines: a
+            # content farm's intro above the copied article, which starts here.
+            removed["wrapper"] += len(body)
+            body, seen, kept_text = [], {title_key}, ""
+            # The farm's own date and counters above it are not the article's.
+            meta.clear()
+            continue
+        if key in seen or (len(key) >= 20 and key in kept_text):
+            removed["duplicate"] += 1
+            continue
+        if body and _title_like(item.text) and item.line.title_hint and key != title_key:
+            # Another article's heading after this one: a content farm's next item.
+            ended_by = "wrapper"
+            removed["wrapper"] += 1
+            continue
+        seen.add(key)
+        kept_text += key + "\n"
+        body.append((item.line.number, item.text))
+    return body
