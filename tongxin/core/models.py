@@ -3,6 +3,7 @@
 import hashlib
 import os
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone, translation
@@ -20,6 +21,8 @@ from .exif import scrub_image
 from .fields import StringListField
 
 SCRUBBED_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+# Fields every page's edit form has (Wagtail's content and promote panels).
+FORM_FIELDS = {"title", "slug", "seo_title", "search_description"}
 SCRIPT_CHOICES = [("hans", "简体"), ("hant", "繁體")]
 
 
@@ -128,6 +131,22 @@ class TongxinPage(Page):
             return cached
         return super().serve(request, *args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        # The spam guard (tongxin.core.spam): every save, revision, publish and import
+        # validates the page, so injected gambling or porn text never goes live.
+        from .spam import page_problems
+
+        problems = page_problems(self)
+        if problems:
+            errors = {}
+            for name, messages in problems.items():
+                # Errors on a field the edit form lacks would make Django raise; the
+                # messages name their field, so anything else is shown above the form.
+                target = name if name in FORM_FIELDS else NON_FIELD_ERRORS
+                errors.setdefault(target, []).extend(messages)
+            raise ValidationError(errors)
+
     preview_modes = [("", "简体预览"), ("hant", "繁體預覽")]
 
     def serve_preview(self, request, mode_name):
@@ -151,6 +170,42 @@ class TongxinPage(Page):
     @cached_property
     def page_rules(self):
         return [(rule.value["hans"], rule.value["hant"]) for rule in self.conversion_rules]
+
+
+class SpamTerm(models.Model):
+    """A term administrators add to the spam guard's shipped list (tongxin/core/spam.py)."""
+
+    term = models.CharField(
+        "词语",
+        max_length=200,
+        unique=True,
+        help_text="简体或繁体均可；空格和符号会被忽略。以 re: 开头表示正则表达式。",
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "垃圾内容词"
+        verbose_name_plural = "垃圾内容词"
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def clean(self):
+        super().clean()
+        import re
+
+        from .spam import term_pattern
+
+        self.term = (self.term or "").strip()
+        try:
+            term_pattern(self.term)
+        except re.error as exc:
+            raise ValidationError({"term": f"正则表达式无效：{exc}"}) from exc
+        except ValueError as exc:
+            raise ValidationError({"term": "去掉空格和符号后没有剩下任何文字"}) from exc
 
 
 class NewsroomMixin(models.Model):
