@@ -1,8 +1,10 @@
+from datetime import UTC, timedelta
+
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
@@ -36,4 +38,29 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # A database outage raised inside a middleware arrives here, not at OutageMiddleware.
+    from .outage import outage_response
+
+    return outage_response(request) or render(request, "500.html", status=500)
+
+
+# RFC 9116 recommends an Expires less than a year ahead; computed per request, it never lapses.
+SECURITY_TXT_DAYS = 180
+
+
+@never_cache
+def security_txt(request):
+    """`/.well-known/security.txt` (RFC 9116): where to report a vulnerability (SECURITY.md)."""
+    host = request.get_host().split(":")[0]
+    contacts = getattr(settings, "SECURITY_CONTACTS", None) or [f"mailto:security@{host}"]
+    expires = timezone.now().astimezone(UTC) + timedelta(days=SECURITY_TXT_DAYS)
+    lines = [f"Contact: {contact}" for contact in contacts]
+    lines += [
+        f"Expires: {expires.replace(microsecond=0).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: zh, en",
+        f"Canonical: {request.build_absolute_uri('/.well-known/security.txt')}",
+    ]
+    policy = getattr(settings, "SECURITY_POLICY_URL", "")
+    if policy:
+        lines.append(f"Policy: {policy}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

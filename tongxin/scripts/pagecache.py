@@ -160,6 +160,46 @@ def store(request, response):
             (response["Content-Type"], response.content),
             cache_seconds(),
         )
+        _keep_for_outage(request, response)
+
+
+# --- a copy for when the database is down (tongxin.core.outage) ---------------------------
+# The key above needs the database (the page, its live revision); this one only the request.
+# The copy is served only while the content version and the date it was made with still
+# hold, both read from the cache: anything published, withdrawn or expired since then (a
+# story whose consent ended) is never shown from it.
+OUTAGE_PREFIX = "scripts:page:outage:v1"
+OUTAGE_SECONDS = 24 * 3600
+
+
+def _outage_key(request):
+    query = request.META.get("QUERY_STRING", "")
+    where = f"{request.scheme}\x1f{request.get_host()}\x1f{request.path}\x1f{query}"
+    return f"{OUTAGE_PREFIX}:{hashlib.sha256(where.encode()).hexdigest()[:32]}"
+
+
+def _keep_for_outage(request, response):
+    version = (content_version(), timezone.localdate().isoformat())
+    cache.set(
+        _outage_key(request),
+        (version, response["Content-Type"], response.content),
+        OUTAGE_SECONDS,
+    )
+
+
+def lookup_for_request(request):
+    """The cached page for this request without asking the database, or None."""
+    if request.method not in SAFE_METHODS or not _only_tracking(request):
+        return None
+    found = cache.get(_outage_key(request))
+    if found is None:
+        return None
+    version, content_type, content = found
+    if version != (content_version(), timezone.localdate().isoformat()):
+        return None
+    response = HttpResponse(content, content_type=content_type)
+    response.tongxin_cached = True
+    return response
 
 
 def setting_saved(sender, created=False, **kwargs):

@@ -58,7 +58,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "tongxin.core.csp.TongxinCSPMiddleware",
+    # Database outages answer 503 or the cached page (its process_exception; see the module).
+    "tongxin.core.outage.OutageMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "tongxin.scripts.middleware.ScriptConversionMiddleware",
@@ -184,15 +186,16 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Content Security Policy for every response. Public pages need no script of ours to be read;
-# the admin needs inline styles and data: images.
+# Content Security Policy for every response. Public pages need no script of ours to be read
+# and no inline style (every style is in a stylesheet); the admin behind its login adds
+# 'unsafe-inline' styles and nothing else (tongxin.core.csp).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "media-src": ["'self'", "https:"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'", "https:"],
@@ -205,6 +208,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Partner sites allowed to frame the embed routes; "*" lets any outlet embed our widgets.
 EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*").split()
+
+# security.txt (RFC 9116): where researchers report vulnerabilities; see SECURITY.md.
+# SECURITY_CONTACT holds one or more mailto:/https: URIs separated by spaces or commas.
+SECURITY_CONTACTS = [c for c in os.environ.get("SECURITY_CONTACT", "").replace(",", " ").split()]
+SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 
 LOGGING = {
     "version": 1,
