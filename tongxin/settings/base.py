@@ -5,6 +5,7 @@ contracts/urls.md: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROO
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "tongxin.core.csp.TongxinCSPMiddleware",
     # Database outages answer 503 or the cached page (its process_exception; see the module).
     "tongxin.core.outage.OutageMiddleware",
+    "tongxin.core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "tongxin.scripts.middleware.ScriptConversionMiddleware",
@@ -125,10 +127,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: five failures lock the username from that address for an hour.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
+# The client's address behind the TLS proxy: X-Forwarded-For is believed for exactly this
+# many proxies in front of the app (tongxin.core.clientip); 0 ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+
+# Login throttling: five failures lock that username *from that address* for a short while.
+# Strangers elsewhere cannot lock an editor out; the editor's own lockout ends by itself, or
+# at once with `manage.py axes_reset_username <name>` (docs/operators.md).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tongxin.core.clientip.client_ip"
+
+# Requests per client address and window on the routes scripts hammer (tongxin.core.ratelimit):
+# "count/seconds", also "count/m" or "count/h"; "0" turns a limit off. Cached answers and
+# 304s are not counted.
+RATE_LIMITS = {
+    group: os.environ.get(f"RATE_LIMIT_{group.upper()}", default)
+    for group, default in {
+        "search": "30/60",
+        "feed": "120/60",
+        "embed": "120/60",
+        "oembed": "60/60",
+        "donate": "20/60",
+    }.items()
+}
 
 # The two renditions of the site. Django's own LANG_INFO maps zh-tw, zh-hk and zh-mo to
 # zh-hant and zh-cn, zh-sg to zh-hans, so Accept-Language negotiation comes for free.

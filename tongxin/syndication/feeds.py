@@ -364,11 +364,13 @@ def feed_view(request, path, kind):
     rules = site_rules_version()
     key = feed_key(version, ref.pk, script, kind, limit, request.scheme, request.get_host(), rules)
     payload = cache.get(key)
-    if payload is None:
+    hit = payload is not None
+    if not hit:
         page = page or load_page(ref)
         payload = build_payload(request, page, ref.root_path, script, kind, limit, version)
         cache.set(key, payload, cache_seconds())
     response = HttpResponse(payload["body"], content_type=payload["content_type"])
     response["Content-Language"] = payload["language"]
+    response.tongxin_cache_hit = hit  # free for the rate limits (tongxin.core.ratelimit)
     cors(response)
     return conditional(request, response, payload["etag"], payload["last_modified"])
