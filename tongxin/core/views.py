@@ -1,3 +1,4 @@
+import hmac
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -9,6 +10,14 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
 
+def deep_check_allowed(request):
+    """`?deep=1` renders every live page: only for whoever holds HEALTHZ_TOKEN (monitoring),
+    given as the X-Healthz-Token header or the `token` parameter."""
+    expected = getattr(settings, "HEALTHZ_TOKEN", "")
+    given = request.headers.get("X-Healthz-Token") or request.GET.get("token", "")
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
 @never_cache
 def healthz(request):
     try:
@@ -17,6 +26,16 @@ def healthz(request):
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    if request.GET.get("deep") not in (None, "", "0"):
+        if not deep_check_allowed(request):
+            return JsonResponse({"status": "error", "detail": "token required"}, status=403)
+        from .integrity import check_site
+
+        changed = [finding.path for finding in check_site() if finding.problems]
+        if changed:
+            body = {"status": "error", "database": "ok", "integrity": "changed", "changed": changed}
+            return JsonResponse(body, status=503)
+        return JsonResponse({"status": "ok", "database": "ok", "integrity": "ok"})
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

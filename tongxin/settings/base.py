@@ -233,6 +233,9 @@ CONTENT_SECURITY_POLICY = {
 # Partner sites allowed to frame the embed routes; "*" lets any outlet embed our widgets.
 EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*").split()
 
+# `/healthz?deep=1` (the integrity check) answers only to this token; unset, it is off.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+
 # security.txt (RFC 9116): where researchers report vulnerabilities; see SECURITY.md.
 # SECURITY_CONTACT holds one or more mailto:/https: URIs separated by spaces or commas.
 SECURITY_CONTACTS = [c for c in os.environ.get("SECURITY_CONTACT", "").replace(",", " ").split()]
