@@ -14,8 +14,11 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.test import Client
 from wagtail.models import Page, Site
 
@@ -83,6 +86,18 @@ def _as_stored(data):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def _numbers(model, data):
+    """Decimal columns as numbers: 1000000 in a revision is 1000000.00 in the row."""
+    for name, value in data.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, (models.DecimalField, models.FloatField)) and value is not None:
+            data[name] = Decimal(str(value))
+    return data
+
+
 def changed_fields(page):
     """Names of the fields where `page`'s live row differs from its live revision (None
     when the page has no revision to compare with: made by a migration or a script)."""
@@ -90,8 +105,8 @@ def changed_fields(page):
     if revision is None:
         return None
     # Through JSON as revisions are stored (datetimes to the millisecond, decimals as text).
-    published = _as_stored(revision.as_object().serializable_data())
-    live = _as_stored(page.serializable_data())
+    published = _numbers(type(page), _as_stored(revision.as_object().serializable_data()))
+    live = _numbers(type(page), _as_stored(page.serializable_data()))
     return sorted(
         name
         for name in set(published) | set(live)
