@@ -1,6 +1,7 @@
 """Site-wide models: the image model and the abstract page bases every page type shares."""
 
 import hashlib
+import logging
 import os
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,6 +22,8 @@ from .exif import scrub_image
 from .fields import StringListField
 from .page_forms import TongxinPageForm
 from .slugs import normalise_slug, slug_taken
+
+logger = logging.getLogger(__name__)
 
 SCRUBBED_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 # Fields every page's edit form has (Wagtail's content and promote panels).
@@ -134,6 +137,20 @@ class TongxinPage(Page):
         if cached is not None:
             return cached
         return super().serve(request, *args, **kwargs)
+
+    def publish(self, revision, user=None, **kwargs):
+        """Workflow approval and scheduled publishing publish a stored revision without the
+        edit form: the spam guard runs again on it (a term may have been added since it was
+        saved). A refused revision is not published and loses its go-live time; the job and
+        the other pages go on."""
+        from .spam import page_problems
+
+        problems = page_problems(revision.as_object())
+        if problems:
+            logger.warning("Page %s not published, spam guard: %s", self.pk, ", ".join(problems))
+            type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+            return None
+        return super().publish(revision, user=user, **kwargs)
 
     @staticmethod
     def _slug_is_available(slug, parent_page, page=None):
