@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 DEMO := site/demo/content.json
 
-.PHONY: run test lint format install migrate demo admin browser-test clean
+.PHONY: run test lint format install migrate demo admin browser-test clean backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	find site campaigns stories tongxin -name '*.html' -print0 | xargs -0 $(BIN)/djhtml
+
+# Encrypted, dated archive of the database, media/ and consent forms; BACKUP_KEY must be set.
+backup: install
+	$(MANAGE) backup --output $${BACKUP_DIR:-backups}
+
+# Into an empty database (not migrated) and empty media folders: make restore FILE=backups/….tar
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/tongxin-backup-….tar" >&2; exit 2)
+	$(MANAGE) restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

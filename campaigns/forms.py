@@ -1,7 +1,7 @@
-from wagtail.admin.forms import WagtailAdminPageForm
+from tongxin.core.page_forms import TongxinPageForm
 
 
-class EpisodeForm(WagtailAdminPageForm):
+class EpisodeForm(TongxinPageForm):
     """Keeps episode numbers unique within a series and fills in the next free one."""
 
     def clean(self):

@@ -2,8 +2,10 @@ import copy
 
 from django import forms
 from django.urls import reverse
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Task
+
+from tongxin.core.page_forms import TongxinPageForm
 
 from .guard import check_story
 
@@ -22,7 +24,7 @@ FIELD_OF_LABEL = {
 }
 
 
-class StoryForm(WagtailAdminPageForm):
+class StoryForm(TongxinPageForm):
     """Holds back the publish button (and refuses the final workflow approval) while the
     privacy guard finds a problem, and says which field and what matched (masked: the editor
     may not know the real identity). The publish button's problems are kept in

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("donate/<slug:key>/", campaign_views.donate, name="donate"),
     path("switch/<str:language>/", script_views.switch_script, name="switch_script"),
     path("oembed/", oembed_view, name="oembed"),

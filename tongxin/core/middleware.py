@@ -39,6 +39,9 @@ class RenditionMiddleware:
             if cached is not None:
                 return cached
         response = self.get_response(request)
+        if getattr(response, "tongxin_cached", False):
+            # Written in the reader's script already (an outage or rate-limit page, a copy).
+            return response
         response = render_response_for_script(response, script.code, page=rendered_page(response))
         if in_rendition:
             pagecache.store(request, response, script)

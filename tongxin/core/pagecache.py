@@ -30,12 +30,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from tongxin.scripts import script as scripts
 from tongxin.scripts.rendition import site_rules_version
 
-from .contentversion import content_state
+from .contentversion import content_state, content_version
 from .visibility import visible
 
 KEY_PREFIX = "scripts:page:v2"
@@ -198,3 +200,43 @@ def store(request, response, script):
         },
     }
     cache.set(cache_key(request, script), entry, cache_seconds())
+    if entry["recheck"] is None:
+        cache.set(outage_key(request, script), (content_state(), entry), OUTAGE_SECONDS)
+
+
+# --- a copy for when the database is down (tongxin.core.outage) ---------------------------
+# The key above needs the database when its parts are not cached (the conversion rules, the
+# next expiry); this one only the request. The copy is served only while the content version
+# it was made with still holds and its next expiry moment has not come, both read from the
+# cache: nothing published, withdrawn or expired since is ever shown from it. Pages whose
+# type re-checks visibility on every hit (stories: consent) are never kept here.
+OUTAGE_PREFIX = "scripts:page:outage:v2"
+OUTAGE_SECONDS = 24 * 3600
+
+
+def outage_key(request, script):
+    query = request.META.get("QUERY_STRING", "")
+    where = f"{request.scheme}\x1f{request.get_host()}\x1f{request.path}\x1f{query}"
+    return f"{OUTAGE_PREFIX}:{script}:{hashlib.sha256(where.encode()).hexdigest()[:32]}"
+
+
+def lookup_for_request(request):
+    """The cached answer for this request without asking the database, or None."""
+    if request.method not in SAFE_METHODS or not _only_tracking(request):
+        return None
+    script = scripts.of_request(request)
+    found = cache.get(outage_key(request, script))
+    if not found:
+        return None
+    state, entry = found
+    version, _, until = state.partition(".")
+    now_us = int(timezone.now().timestamp() * 1_000_000)
+    if version != str(content_version()) or now_us >= int(until or 0):
+        return None
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    for name, value in entry["attributes"].items():
+        setattr(response, name, value)
+    response.tongxin_cached = True
+    return response

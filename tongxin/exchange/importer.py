@@ -22,6 +22,7 @@ from wagtail.models import Page, Revision
 
 from campaigns.models import EpisodePage, Fund, Organization
 from stories.models import StoryIdentity
+from tongxin.core import spam
 
 from . import represent, schema, spec
 from .apply import Keys, apply_content
@@ -250,6 +251,10 @@ class PageWriter:
 
     def apply(self, obj, item, content):
         apply_content(obj, item.type, content, self.keys, self.images, self.resolve_path)
+        # The spam guard, before anything is stored; reported per field like other errors.
+        problems = spam.page_problems(obj)
+        if problems:
+            raise ValidationError(problems)
 
     # --- publication state
 

@@ -5,6 +5,7 @@ contracts/urls.md: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROO
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,7 +59,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "tongxin.core.csp.TongxinCSPMiddleware",
+    # Database outages answer 503 or the cached page (its process_exception; see the module).
+    "tongxin.core.outage.OutageMiddleware",
+    "tongxin.core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "tongxin.core.middleware.RenditionMiddleware",
@@ -123,10 +127,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: five failures lock the username from that address for an hour.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
+# The client's address behind the TLS proxy: X-Forwarded-For is believed for exactly this
+# many proxies in front of the app (tongxin.core.clientip); 0 ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+
+# Login throttling: five failures lock that username *from that address* for a short while.
+# Strangers elsewhere cannot lock an editor out; the editor's own lockout ends by itself, or
+# at once with `manage.py axes_reset_username <name>` (docs/operators.md).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tongxin.core.clientip.client_ip"
+
+# Requests per client address and window on the routes scripts hammer (tongxin.core.ratelimit):
+# "count/seconds", also "count/m" or "count/h"; "0" turns a limit off. Cached answers and
+# 304s are not counted.
+RATE_LIMITS = {
+    group: os.environ.get(f"RATE_LIMIT_{group.upper()}", default)
+    for group, default in {
+        "search": "30/60",
+        "feed": "120/60",
+        "embed": "120/60",
+        "oembed": "60/60",
+        "donate": "20/60",
+    }.items()
+}
 
 # The two renditions of the site. Django's own LANG_INFO maps zh-tw, zh-hk and zh-mo to
 # zh-hant and zh-cn, zh-sg to zh-hans, so Accept-Language negotiation comes for free.
@@ -169,7 +195,10 @@ WAGTAILIMAGES_IMAGE_MODEL = "core.TongxinImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 15 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
-WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+# Documents are PDF and office files, checked by content; images go through the image
+# pipeline, which removes their metadata (tongxin.core.documents).
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "tongxin.core.documents.CheckedDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -184,15 +213,16 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Content Security Policy for every response. Public pages need no script of ours to be read;
-# the admin needs inline styles and data: images.
+# Content Security Policy for every response. Public pages need no script of ours to be read
+# and no inline style (every style is in a stylesheet); the admin behind its login adds
+# 'unsafe-inline' styles and nothing else (tongxin.core.csp).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "media-src": ["'self'", "https:"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'", "https:"],
@@ -205,6 +235,14 @@ CONTENT_SECURITY_POLICY = {
 
 # Partner sites allowed to frame the embed routes; "*" lets any outlet embed our widgets.
 EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*").split()
+
+# `/healthz?deep=1` (the integrity check) answers only to this token; unset, it is off.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+
+# security.txt (RFC 9116): where researchers report vulnerabilities; see SECURITY.md.
+# SECURITY_CONTACT holds one or more mailto:/https: URIs separated by spaces or commas.
+SECURITY_CONTACTS = [c for c in os.environ.get("SECURITY_CONTACT", "").replace(",", " ").split()]
+SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 
 LOGGING = {
     "version": 1,

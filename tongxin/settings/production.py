@@ -23,7 +23,11 @@ from .base import *  # noqa: E402, F403
 
 DEBUG = False
 SECRET_KEY = required("SECRET_KEY")
-ALLOWED_HOSTS = required("ALLOWED_HOSTS").split()
+# Spaces or commas between hosts: both conventions are common, and a comma-joined value read
+# as one host would silently allow nothing.
+ALLOWED_HOSTS = required("ALLOWED_HOSTS").replace(",", " ").split()
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host for production.")
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,6 +16,8 @@ MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or os.path.join(
     tempfile.gettempdir(), "tongxin-test-media"
 )
 AXES_ENABLED = False
+# Tests that exercise the rate limits turn them on with override_settings.
+RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "0")  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PRIVATE_MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "tongxin-test-private-media")
 # Serve static files straight from the source folders: no collectstatic needed locally.

@@ -376,10 +376,12 @@ def feed_view(request, page, kind):
         rules,
     )
     payload = cache.get(key)
-    if payload is None:
+    hit = payload is not None
+    if not hit:
         payload = build_payload(request, page, root_path, script.code, kind, limit, version)
         cache.set(key, payload, cache_seconds())
     response = HttpResponse(payload["body"], content_type=payload["content_type"])
     response["Content-Language"] = payload["language"]
+    response.tongxin_cache_hit = hit  # free for the rate limits (tongxin.core.ratelimit)
     cors(response)
     return mark_shareable(conditional(request, response, payload["etag"], payload["last_modified"]))
