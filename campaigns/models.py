@@ -20,7 +20,12 @@ from wagtail.search import index
 
 from tongxin.core.blocks import CreditBlock, FigureBlock, ProgrammeItemBlock
 from tongxin.core.fields import StringListField
-from tongxin.core.models import NewsroomMixin, TongxinPage
+from tongxin.core.models import (
+    RESPONSIBLE_EDITOR_HELP,
+    RESPONSIBLE_EDITOR_PANEL,
+    NewsroomMixin,
+    TongxinPage,
+)
 
 from .blocks import BodyBlock
 from .forms import EpisodeForm
@@ -543,12 +548,19 @@ class EpisodePage(TongxinPage):
     video_url = models.URLField("视频地址", blank=True, max_length=500)
     credits = credits_field()
     body = body_field()
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text=RESPONSIBLE_EDITOR_HELP,
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("number"),
         *TongxinPage.common_panels,
         FieldPanel("video_url"),
         FieldPanel("credits"),
+        RESPONSIBLE_EDITOR_PANEL,
         FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]
@@ -651,6 +663,12 @@ class FundLaunchEventPage(TongxinPage):
     )
     figures = figures_field()
     body = body_field()
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text=RESPONSIBLE_EDITOR_HELP,
+    )
 
     content_panels = Page.content_panels + [
         *TongxinPage.common_panels,
@@ -668,6 +686,7 @@ class FundLaunchEventPage(TongxinPage):
         ),
         FieldPanel("programme"),
         FieldPanel("figures"),
+        RESPONSIBLE_EDITOR_PANEL,
         FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]

@@ -26,7 +26,7 @@ from wagtail.search import index
 
 from campaigns.models import body_field, index_members, listing, newest_first
 from tongxin.core.fields import StringListField
-from tongxin.core.models import TongxinPage
+from tongxin.core.models import RESPONSIBLE_EDITOR_HELP, RESPONSIBLE_EDITOR_PANEL, TongxinPage
 
 from .forms import StoryForm, StoryIdentityForm
 
@@ -176,6 +176,12 @@ class StoryPage(TongxinPage):
     circumstances = StringListField("困境类型", blank=True, help_text="如 农村留守儿童、孤儿")
     support = models.TextField("获得的帮助", blank=True)
     body = body_field()
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text=RESPONSIBLE_EDITOR_HELP,
+    )
 
     objects = StoryManager()
 
@@ -195,6 +201,7 @@ class StoryPage(TongxinPage):
             [FieldPanel("script"), FieldPanel("date"), FieldPanel("tags")], heading="发布信息"
         ),
         FieldPanel("support"),
+        RESPONSIBLE_EDITOR_PANEL,
         FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]

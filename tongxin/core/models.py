@@ -153,6 +153,12 @@ class TongxinPage(Page):
         return [(rule.value["hans"], rule.value["hant"]) for rule in self.conversion_rules]
 
 
+RESPONSIBLE_EDITOR_HELP = "初审通过时自动填入通过者的姓名，随文章显示；下一次初审通过时更新"
+# Read-only in the editor: the name is the approving reviewer's (tongxin.editorial.credit),
+# and a field left out of the form keeps the value carried by the revision.
+RESPONSIBLE_EDITOR_PANEL = FieldPanel("responsible_editor", read_only=True)
+
+
 class NewsroomMixin(models.Model):
     """Newsroom metadata of article-like pages: where it came from and who made it."""
 
@@ -162,6 +168,12 @@ class NewsroomMixin(models.Model):
         [("credit", CreditBlock())], verbose_name="署名", blank=True, use_json_field=True
     )
     photo_credit = models.CharField("摄影/图片", max_length=200, blank=True)
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text=RESPONSIBLE_EDITOR_HELP,
+    )
 
     newsroom_panels = [
         MultiFieldPanel(
@@ -170,6 +182,7 @@ class NewsroomMixin(models.Model):
                 FieldPanel("source_url"),
                 FieldPanel("byline"),
                 FieldPanel("photo_credit"),
+                RESPONSIBLE_EDITOR_PANEL,
             ],
             heading="来源与署名",
         )

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "tongxin.search",
     "tongxin.syndication",
     "tongxin.exchange",
+    "tongxin.editorial",
     "campaigns",
     "stories",
     "wagtail.contrib.settings",
