@@ -472,6 +472,11 @@ class CampaignPage(TongxinPage):
     ]
     template = "campaigns/campaign_page.html"
 
+    page_description = (
+        "一项活动的总页面：主办单位、口号、关键数据、基金和正文；"
+        "系列专题、基金启动仪式和新闻放在它下面"
+    )
+
     class Meta:
         verbose_name = "公益活动"
         verbose_name_plural = "公益活动"
@@ -518,6 +523,8 @@ class SeriesPage(TongxinPage):
     parent_page_types = ["campaigns.CampaignPage"]
     subpage_types = ["campaigns.EpisodePage"]
     template = "campaigns/series_page.html"
+
+    page_description = "系列微专题：写明计划集数，各集作为它的子页面按集数排列"
 
     class Meta:
         verbose_name = "系列专题"
@@ -569,6 +576,10 @@ class EpisodePage(TongxinPage):
     subpage_types = []
     template = "campaigns/episode_page.html"
     base_form_class = EpisodeForm
+
+    page_description = (
+        "系列中的一集：集数、视频、记者/摄像/剪辑署名和正文；集数不能超过系列的计划集数"
+    )
 
     class Meta:
         verbose_name = "系列单集"
@@ -695,6 +706,10 @@ class FundLaunchEventPage(TongxinPage):
     subpage_types = []
     template = "campaigns/fund_launch_event_page.html"
 
+    page_description = (
+        "基金启动仪式的报道：时间地点、组织机构、启动的基金、首批募集和每年承诺、资金用途、议程"
+    )
+
     class Meta:
         verbose_name = "基金启动仪式"
         verbose_name_plural = "基金启动仪式"
@@ -724,6 +739,8 @@ class NewsIndexPage(TongxinPage):
     template = "campaigns/news_index_page.html"
     max_count_per_parent = 1
 
+    page_description = "新闻栏目：列出其下的新闻，每个上级页面只能有一个"
+
     class Meta:
         verbose_name = "新闻栏目"
         verbose_name_plural = "新闻栏目"
@@ -748,6 +765,8 @@ class NewsPage(NewsroomMixin, TongxinPage):
     parent_page_types = ["campaigns.NewsIndexPage"]
     subpage_types = []
     template = "campaigns/news_page.html"
+
+    page_description = "一篇新闻：来源、署名、正文；发布后显示责任编辑"
 
     class Meta:
         verbose_name = "新闻"

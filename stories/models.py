@@ -105,6 +105,8 @@ class StoryIndexPage(TongxinPage):
     template = "stories/story_index_page.html"
     max_count_per_parent = 1
 
+    page_description = "儿童故事栏目：列出其下已获授权的故事"
+
     class Meta:
         verbose_name = "故事栏目"
         verbose_name_plural = "故事栏目"
@@ -215,6 +217,11 @@ class StoryPage(TongxinPage):
     subpage_types = []
     template = "stories/story_page.html"
     base_form_class = StoryForm
+
+    page_description = (
+        "一个受助儿童的故事，只用化名和不具体到县以下的地区；"
+        "真实身份另存于只有隐私专员能看的身份记录，需经隐私审核"
+    )
 
     class Meta:
         verbose_name = "儿童故事"

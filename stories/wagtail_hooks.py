@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter, log
@@ -15,6 +16,13 @@ from .guard import check_story
 from .models import PRIVACY_REFUSAL, StoryIdentity, StoryPage
 
 CONSENT_FORM_DOWNLOAD = "tongxin.consent_form.download"
+
+
+class YesNoColumn(Column):
+    """A boolean as editors read it: 是/否, not True/False."""
+
+    def get_value(self, instance):
+        return "是" if super().get_value(instance) else "否"
 
 
 class StoryIdentityIndexView(IndexView):
@@ -40,8 +48,8 @@ class StoryIdentityViewSet(ModelViewSet):
         "__str__",
         "consent_obtained_on",
         "consent_expires_on",
-        "consent_web",
-        "consent_partners",
+        YesNoColumn("consent_web", label="同意在本站发布"),
+        YesNoColumn("consent_partners", label="同意合作媒体转载"),
     ]
     index_view_class = StoryIdentityIndexView
     # No search box: its query (a child's real name) would land in access logs as ?q=….

@@ -77,6 +77,15 @@ def forwards(apps, schema_editor):
     if root is not None:
         WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
 
+    # Existing users who never chose an admin language get simplified Chinese, like new ones.
+    User = apps.get_model("auth", "User")
+    UserProfile = apps.get_model("wagtailusers", "UserProfile")
+    for user in User.objects.all():
+        profile, _ = UserProfile.objects.get_or_create(user=user)
+        if not profile.preferred_language:
+            profile.preferred_language = "zh-hans"
+            profile.save(update_fields=["preferred_language"])
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -84,6 +93,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("wagtailcore", "0098_apitoken"),
+        ("wagtailusers", "0015_userprofile_keyboard_shortcuts"),
         ("wagtailadmin", "0006_formstate"),
         ("wagtailimages", "0027_image_description"),
         ("wagtaildocs", "0014_alter_document_file_size"),
