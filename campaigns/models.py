@@ -605,6 +605,28 @@ class EpisodePage(TongxinPage):
             and self.sibling_episodes(parent).filter(number=self.number).exists()
         ):
             return f"本系列已有第 {self.number} 集"
+        return self.planned_count_error(parent, self.number)
+
+    @staticmethod
+    def planned_count(parent):
+        """The series' planned count as last saved (a draft that raises it counts)."""
+        series = parent.specific
+        if isinstance(series, SeriesPage) and series.has_unpublished_changes:
+            series = series.get_latest_revision_as_object()
+        return getattr(series, "planned_episodes", None)
+
+    @staticmethod
+    def planned_count_error(parent, number):
+        """An episode past the series' planned count is refused: "第 6 集 / 共 5 集" and an
+        ending notice on episode 5 would contradict each other. The planned count is raised
+        on the series first (its latest saved version counts, so an import file that raises
+        it in the same document passes)."""
+        planned = EpisodePage.planned_count(parent)
+        if number is not None and planned and number > planned:
+            return (
+                f"第 {number} 集超出了本系列的计划集数（共 {planned} 集）。"
+                f"如确需增加，请先把系列专题的计划集数改为 {number} 或更多"
+            )
         return None
 
     def save(self, *args, **kwargs):
@@ -636,7 +658,10 @@ class EpisodePage(TongxinPage):
         )
         planned = series.planned_episodes if series else None
         context["episode_total"] = planned or len(siblings)
-        context["is_last_episode"] = bool(planned and self.number == planned)
+        # The ending notice only where the series really ends: never next to a later episode.
+        context["is_last_episode"] = bool(
+            planned and self.number == planned and context["next_episode"] is None
+        )
         return context
 
 
