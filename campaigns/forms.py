@@ -1,7 +1,7 @@
-from wagtail.admin.forms import WagtailAdminPageForm
+from tongxin.editorial.forms import PinyinSlugPageForm
 
 
-class EpisodeForm(WagtailAdminPageForm):
+class EpisodeForm(PinyinSlugPageForm):
     """Keeps episode numbers unique within a series and within its planned count, and fills
     in the next free one."""
 

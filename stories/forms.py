@@ -2,8 +2,10 @@ import copy
 
 from django import forms
 from django.urls import reverse
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Task
+
+from tongxin.editorial.forms import PinyinSlugPageForm
 
 from .guard import check_story
 
@@ -22,7 +24,7 @@ FIELD_OF_LABEL = {
 }
 
 
-class StoryForm(WagtailAdminPageForm):
+class StoryForm(PinyinSlugPageForm):
     """Refuses the publish button (and the final workflow approval) while the privacy guard
     finds a problem, and says which field and what matched (masked: the editor may not know
     the real identity). Saving a draft or submitting for moderation is never refused."""

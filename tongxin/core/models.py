@@ -13,6 +13,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
 
+from tongxin.editorial.forms import PinyinSlugPageForm
 from tongxin.scripts.panels import AmbiguousCharactersPanel
 
 from .blocks import ConversionRuleBlock, CreditBlock
@@ -110,6 +111,9 @@ class TongxinPage(Page):
             classname="collapsed",
         )
     ]
+
+    # Pinyin slugs from Chinese titles (tongxin.editorial.slugs).
+    base_form_class = PinyinSlugPageForm
 
     class Meta:
         abstract = True
