@@ -120,3 +120,36 @@ def test_the_editor_asks_for_the_slug_as_the_title_is_typed(editor_client, tree)
 def test_the_slug_endpoint_is_for_signed_in_editors(client, db):
     response = client.get(reverse("editorial_pinyin_slug"), {"title": "童心"})
     assert response.status_code == 302
+
+
+# --- import: a page given by its parent, without a path --------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_names_a_page_without_a_path_in_pinyin(tmp_path):
+    from tests.test_content_import import build_document, refused, run_import, write_document
+    from tongxin.exchange.site import find_page
+
+    document = build_document(tmp_path)
+    news_index = next(p for p in document["pages"] if p["type"] == "news_index")
+    parent = news_index["path"]
+    document["pages"] += [
+        {"type": "news", "parent": parent, "title": "暑假送清凉"},
+        {"type": "news", "parent": parent, "title": "暑假送清凉", "summary": "第二篇"},
+    ]
+    path = write_document(tmp_path, document)
+    run_import(path)
+    first = find_page(f"{parent}shujia-song-qingliang/")
+    second = find_page(f"{parent}shujia-song-qingliang-2/")
+    assert first is not None and second is not None
+    assert second.summary == "第二篇"
+
+    out, _ = run_import(path)  # the same file again: the same pages, nothing new
+    assert "created 0" in out
+
+    bad = {
+        "format": "tongxin-content/1",
+        "pages": [{"type": "news", "parent": parent, "title": "！"}],
+    }
+    err = refused(write_document(tmp_path, bad, "bad.json"))
+    assert "the title gives no slug: give a path instead" in err
