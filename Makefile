@@ -25,7 +25,11 @@ demo: migrate
 admin: migrate
 	$(MANAGE) ensure_local_admin
 
+# The scheduled-publishing job (go-live, expiry, lapsed consent) runs every minute beside the
+# server, and stops with it.
 run: demo admin
+	$(MANAGE) publish_scheduled --every 60 >/dev/null & job=$$!; \
+	trap 'kill $$job 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install

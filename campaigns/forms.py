@@ -2,7 +2,8 @@ from tongxin.core.page_forms import TongxinPageForm
 
 
 class EpisodeForm(TongxinPageForm):
-    """Keeps episode numbers unique within a series and fills in the next free one."""
+    """Keeps episode numbers unique within a series and within its planned count, and fills
+    in the next free one."""
 
     def clean(self):
         cleaned = super().clean()
@@ -13,6 +14,9 @@ class EpisodeForm(TongxinPageForm):
         episode.number = cleaned.get("number")
         if episode.number is None:
             cleaned["number"] = episode.next_free_number(parent)
+            error = episode.planned_count_error(parent, cleaned["number"])
+            if error:
+                self.add_error("number", error)
         else:
             error = episode.number_error(parent)
             if error:

@@ -21,7 +21,12 @@ from tongxin.core.blocks import CreditBlock, FigureBlock, ProgrammeItemBlock
 from tongxin.core.fields import StringListField
 from tongxin.core.formatting import format_amount
 from tongxin.core.listings import index_members, listing, newest_first
-from tongxin.core.models import NewsroomMixin, TongxinPage
+from tongxin.core.models import (
+    RESPONSIBLE_EDITOR_HELP,
+    RESPONSIBLE_EDITOR_PANEL,
+    NewsroomMixin,
+    TongxinPage,
+)
 from tongxin.core.visibility import visible
 
 from .blocks import body_field
@@ -395,6 +400,11 @@ class CampaignPage(TongxinPage):
     ]
     template = "campaigns/campaign_page.html"
 
+    page_description = (
+        "一项活动的总页面：主办单位、口号、关键数据、基金和正文；"
+        "系列专题、基金启动仪式和新闻放在它下面"
+    )
+
     class Meta:
         verbose_name = "公益活动"
         verbose_name_plural = "公益活动"
@@ -440,6 +450,8 @@ class SeriesPage(TongxinPage):
     subpage_types = ["campaigns.EpisodePage"]
     template = "campaigns/series_page.html"
 
+    page_description = "系列微专题：写明计划集数，各集作为它的子页面按集数排列"
+
     class Meta:
         verbose_name = "系列专题"
         verbose_name_plural = "系列专题"
@@ -469,12 +481,19 @@ class EpisodePage(TongxinPage):
     video_url = models.URLField("视频地址", blank=True, max_length=500)
     credits = credits_field()
     body = body_field()
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text=RESPONSIBLE_EDITOR_HELP,
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("number"),
         *TongxinPage.common_panels,
         FieldPanel("video_url"),
         FieldPanel("credits"),
+        RESPONSIBLE_EDITOR_PANEL,
         FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]
@@ -483,6 +502,10 @@ class EpisodePage(TongxinPage):
     subpage_types = []
     template = "campaigns/episode_page.html"
     base_form_class = EpisodeForm
+
+    page_description = (
+        "系列中的一集：集数、视频、记者/摄像/剪辑署名和正文；集数不能超过系列的计划集数"
+    )
 
     class Meta:
         verbose_name = "系列单集"
@@ -508,6 +531,28 @@ class EpisodePage(TongxinPage):
             and self.sibling_episodes(parent).filter(number=self.number).exists()
         ):
             return f"本系列已有第 {self.number} 集"
+        return self.planned_count_error(parent, self.number)
+
+    @staticmethod
+    def planned_count(parent):
+        """The series' planned count as last saved (a draft that raises it counts)."""
+        series = parent.specific
+        if isinstance(series, SeriesPage) and series.has_unpublished_changes:
+            series = series.get_latest_revision_as_object()
+        return getattr(series, "planned_episodes", None)
+
+    @staticmethod
+    def planned_count_error(parent, number):
+        """An episode past the series' planned count is refused: "第 6 集 / 共 5 集" and an
+        ending notice on episode 5 would contradict each other. The planned count is raised
+        on the series first (its latest saved version counts, so an import file that raises
+        it in the same document passes)."""
+        planned = EpisodePage.planned_count(parent)
+        if number is not None and planned and number > planned:
+            return (
+                f"第 {number} 集超出了本系列的计划集数（共 {planned} 集）。"
+                f"如确需增加，请先把系列专题的计划集数改为 {number} 或更多"
+            )
         return None
 
     def save(self, *args, **kwargs):
@@ -539,7 +584,10 @@ class EpisodePage(TongxinPage):
         )
         planned = series.planned_episodes if series else None
         context["episode_total"] = planned or len(siblings)
-        context["is_last_episode"] = bool(planned and self.number == planned)
+        # The ending notice only where the series really ends: never next to a later episode.
+        context["is_last_episode"] = bool(
+            planned and self.number == planned and context["next_episode"] is None
+        )
         return context
 
 
@@ -577,6 +625,12 @@ class FundLaunchEventPage(TongxinPage):
     )
     figures = figures_field()
     body = body_field()
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text=RESPONSIBLE_EDITOR_HELP,
+    )
 
     content_panels = Page.content_panels + [
         *TongxinPage.common_panels,
@@ -594,6 +648,7 @@ class FundLaunchEventPage(TongxinPage):
         ),
         FieldPanel("programme"),
         FieldPanel("figures"),
+        RESPONSIBLE_EDITOR_PANEL,
         FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]
@@ -601,6 +656,10 @@ class FundLaunchEventPage(TongxinPage):
     parent_page_types = ["campaigns.CampaignPage"]
     subpage_types = []
     template = "campaigns/fund_launch_event_page.html"
+
+    page_description = (
+        "基金启动仪式的报道：时间地点、组织机构、启动的基金、首批募集和每年承诺、资金用途、议程"
+    )
 
     class Meta:
         verbose_name = "基金启动仪式"
@@ -631,6 +690,8 @@ class NewsIndexPage(TongxinPage):
     template = "campaigns/news_index_page.html"
     max_count_per_parent = 1
 
+    page_description = "新闻栏目：列出其下的新闻，每个上级页面只能有一个"
+
     class Meta:
         verbose_name = "新闻栏目"
         verbose_name_plural = "新闻栏目"
@@ -656,6 +717,8 @@ class NewsPage(NewsroomMixin, TongxinPage):
     parent_page_types = ["campaigns.NewsIndexPage"]
     subpage_types = []
     template = "campaigns/news_page.html"
+
+    page_description = "一篇新闻：来源、署名、正文；发布后显示责任编辑"
 
     class Meta:
         verbose_name = "新闻"

@@ -1,34 +1,41 @@
-"""Who may touch funds and approved donation hosts.
+"""Only administrators decide where donations go.
 
-Editors and moderators keep organizations and funds up to date (add, change, view: a fund's
-donation link is still checked against the approved hosts). The approved hosts themselves
-are for administrators only: no default group holds any DonationHost permission, so no one
-but a superuser decides where donations go. Run after every migrate (permissions exist only
-once post_migrate has run), idempotently; like stories.roles.
+The approved hosts are for 站点管理员 and superusers: every other newsroom group (roles in
+tongxin.editorial.roles) loses any DonationHost permission someone gave it, after every
+migrate (permissions only exist once post_migrate has run), idempotently. Funds and their
+figures belong to 基金管理员; editors see funds to choose them.
 """
 
 from django.contrib.auth.models import Group, Permission
 
-# Wagtail's own groups (data migration wagtailcore 0002) and their Chinese names, in case
-# an administrator renamed them.
-EDITOR_GROUPS = ("Editors", "Moderators", "编辑", "责任编辑")
-FUNDRAISING_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("fund", "organization")
-    for action in ("add", "change", "view")
-]
+from tongxin.editorial.roles import (
+    CHIEF_EDITORS,
+    EDITORS,
+    FUND_MANAGERS,
+    PRIVACY_OFFICERS,
+    REVIEWERS,
+)
+
+# Wagtail's own group names too, in case a database predates the roles migration.
+EDITOR_GROUPS = (
+    "Editors",
+    "Moderators",
+    EDITORS,
+    REVIEWERS,
+    CHIEF_EDITORS,
+    PRIVACY_OFFICERS,
+    FUND_MANAGERS,
+)
 HOST_MODEL = "donationhost"
 
 
 def ensure_fundraising_roles(**kwargs):
-    groups = list(Group.objects.filter(name__in=EDITOR_GROUPS))
-    if not groups:
+    forbidden = list(
+        Permission.objects.filter(
+            content_type__app_label="campaigns", content_type__model=HOST_MODEL
+        )
+    )
+    if not forbidden:
         return
-    campaign_permissions = Permission.objects.filter(content_type__app_label="campaigns")
-    wanted = list(campaign_permissions.filter(codename__in=FUNDRAISING_PERMISSIONS))
-    forbidden = list(campaign_permissions.filter(content_type__model=HOST_MODEL))
-    for group in groups:
-        if wanted:
-            group.permissions.add(*wanted)
-        if forbidden:
-            group.permissions.remove(*forbidden)
+    for group in Group.objects.filter(name__in=EDITOR_GROUPS):
+        group.permissions.remove(*forbidden)

@@ -1,7 +1,9 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter, log
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import DonationHost, Fund, Organization
@@ -16,8 +18,30 @@ class OrganizationViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+FUND_FIGURES = "tongxin.fund.figures"
+FIGURE_FIELDS = ("target", "raised", "raised_as_of", "annual_commitment", "status")
+
+
+class FundEditView(SnippetEditView):
+    def form_valid(self, form):
+        # Wagtail logs "edited"; the audit log also keeps what the figures were and became,
+        # since readers see them on every donation block.
+        before = {name: form.initial.get(name) for name in FIGURE_FIELDS}
+        response = super().form_valid(form)
+        changes = {
+            name: [str(before[name] if before[name] is not None else ""), str(value or "")]
+            for name in FIGURE_FIELDS
+            if name in form.changed_data
+            for value in [getattr(self.object, name)]
+        }
+        if changes:
+            log(instance=self.object, action=FUND_FIGURES, user=self.request.user, data=changes)
+        return response
+
+
 class FundViewSet(SnippetViewSet):
     model = Fund
+    edit_view_class = FundEditView
     icon = "pick"
     menu_label = "基金"
     list_display = ["name", "organization", "status", "raised", "target"]
@@ -74,3 +98,18 @@ def register_donation_report_menu_item():
         icon_name="pick",
         order=1000,
     )
+
+
+@hooks.register("register_log_actions")
+def register_fund_log_actions(actions):
+    @actions.register_action(FUND_FIGURES)
+    class FundFigures(LogFormatter):
+        label = "修改基金数字"
+
+        def format_message(self, log_entry):
+            labels = {name: Fund._meta.get_field(name).verbose_name for name in FIGURE_FIELDS}
+            parts = [
+                f"{labels.get(name, name)}：{old or '空'} → {new or '空'}"
+                for name, (old, new) in log_entry.data.items()
+            ]
+            return "修改了基金数字（" + "；".join(parts) + "）"

@@ -25,7 +25,7 @@ from wagtail.search import index
 from campaigns.blocks import body_field
 from tongxin.core.fields import StringListField
 from tongxin.core.listings import index_members, listing, newest_first
-from tongxin.core.models import TongxinPage
+from tongxin.core.models import RESPONSIBLE_EDITOR_HELP, RESPONSIBLE_EDITOR_PANEL, TongxinPage
 from tongxin.core.visibility import VisiblePageQuerySet
 
 from .forms import StoryForm, StoryIdentityForm
@@ -105,6 +105,8 @@ class StoryIndexPage(TongxinPage):
     template = "stories/story_index_page.html"
     max_count_per_parent = 1
 
+    page_description = "儿童故事栏目：列出其下已获授权的故事"
+
     class Meta:
         verbose_name = "故事栏目"
         verbose_name_plural = "故事栏目"
@@ -176,6 +178,12 @@ class StoryPage(TongxinPage):
     circumstances = StringListField("困境类型", blank=True, help_text="如 农村留守儿童、孤儿")
     support = models.TextField("获得的帮助", blank=True)
     body = body_field()
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=60,
+        blank=True,
+        help_text=RESPONSIBLE_EDITOR_HELP,
+    )
 
     objects = StoryManager()
 
@@ -195,6 +203,7 @@ class StoryPage(TongxinPage):
             [FieldPanel("script"), FieldPanel("date"), FieldPanel("tags")], heading="发布信息"
         ),
         FieldPanel("support"),
+        RESPONSIBLE_EDITOR_PANEL,
         FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]
@@ -208,6 +217,11 @@ class StoryPage(TongxinPage):
     subpage_types = []
     template = "stories/story_page.html"
     base_form_class = StoryForm
+
+    page_description = (
+        "一个受助儿童的故事，只用化名和不具体到县以下的地区；"
+        "真实身份另存于只有隐私专员能看的身份记录，需经隐私审核"
+    )
 
     class Meta:
         verbose_name = "儿童故事"

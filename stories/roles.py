@@ -1,6 +1,9 @@
 """The 隐私专员 (privacy officers) group.
 
 Created after every migrate (permissions only exist once post_migrate has run), idempotently.
+The roles migration (tongxin.editorial) defines every group; this keeps the privacy
+officers' own permissions whatever an administrator did. They review stories in the
+workflow (隐私审核) but do not publish outside it: that is for 主编 and administrators.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -12,7 +15,7 @@ IDENTITY_PERMISSIONS = [
     "delete_storyidentity",
     "view_storyidentity",
 ]
-PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+PAGE_PERMISSIONS = ["add_page", "change_page"]
 
 
 def ensure_privacy_roles(**kwargs):

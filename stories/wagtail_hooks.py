@@ -5,16 +5,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter, log
 
 from .guard import check_story
 from .models import PRIVACY_REFUSAL, StoryIdentity, StoryPage
+from .reports import CONSENT_FORM_DOWNLOAD, IDENTITY_VIEW, IdentityAccessReportView
 
-CONSENT_FORM_DOWNLOAD = "tongxin.consent_form.download"
+
+class YesNoColumn(Column):
+    """A boolean as editors read it: 是/否, not True/False."""
+
+    def get_value(self, instance):
+        return "是" if super().get_value(instance) else "否"
 
 
 class StoryIdentityIndexView(IndexView):
@@ -22,6 +30,15 @@ class StoryIdentityIndexView(IndexView):
         # Each row is labelled with its story's title (str(identity)): one query, not one
         # per row.
         return super().get_base_queryset().select_related("story")
+
+
+class StoryIdentityEditView(EditView):
+    def get(self, request, *args, **kwargs):
+        # Opening the form shows the real identity: that is an access, logged like an edit
+        # (who, when, which record) for the privacy officers' report.
+        response = super().get(request, *args, **kwargs)
+        log(instance=self.object, action=IDENTITY_VIEW, user=request.user)
+        return response
 
 
 class StoryIdentityViewSet(ModelViewSet):
@@ -40,10 +57,11 @@ class StoryIdentityViewSet(ModelViewSet):
         "__str__",
         "consent_obtained_on",
         "consent_expires_on",
-        "consent_web",
-        "consent_partners",
+        YesNoColumn("consent_web", label="同意在本站发布"),
+        YesNoColumn("consent_partners", label="同意合作媒体转载"),
     ]
     index_view_class = StoryIdentityIndexView
+    edit_view_class = StoryIdentityEditView
     # No search box: its query (a child's real name) would land in access logs as ?q=….
     search_fields = None
     inspect_view_enabled = False
@@ -99,13 +117,41 @@ def register_consent_form_url():
             "story-identities/<int:pk>/consent-form/",
             consent_form_download,
             name="story_identity_consent_form",
-        )
+        ),
+        path(
+            "reports/identity-access/",
+            IdentityAccessReportView.as_view(),
+            name="stories_identity_access",
+        ),
+        path(
+            "reports/identity-access/results/",
+            IdentityAccessReportView.as_view(results_only=True),
+            name="stories_identity_access_results",
+        ),
     ]
+
+
+class IdentityAccessMenuItem(MenuItem):
+    def is_shown(self, request):
+        policy = IdentityAccessReportView.permission_policy
+        return policy.user_has_permission(request.user, "view")
+
+
+@hooks.register("register_reports_menu_item")
+def register_identity_access_menu_item():
+    return IdentityAccessMenuItem(
+        "身份记录访问",
+        reverse("stories_identity_access"),
+        name="identity-access",
+        icon_name="lock",
+        order=1010,
+    )
 
 
 @hooks.register("register_log_actions")
 def register_story_log_actions(actions):
     actions.register_action(CONSENT_FORM_DOWNLOAD, "下载同意书", "下载了签署的同意书")
+    actions.register_action(IDENTITY_VIEW, "查看身份记录", "查看了身份记录")
 
     @actions.register_action(PRIVACY_REFUSAL)
     class PrivacyRefusal(LogFormatter):

@@ -556,8 +556,22 @@ def test_banner_setting_is_edited_in_the_admin(client, site_tree, admin_user):
 @pytest.fixture
 def editor(db):
     user = get_user_model().objects.create_user("bianji", password="x" * 20)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name="编辑"))
     return user
+
+
+@pytest.fixture
+def fund_manager(db):
+    user = get_user_model().objects.create_user("jijin", password="x" * 20)
+    user.groups.add(Group.objects.get(name="基金管理员"))
+    return user
+
+
+def test_editor_cannot_add_or_change_a_fund(client, editor, site_tree):
+    client.force_login(editor)
+    response = client.post(fund_add_url(), fund_form(site_tree.organization))
+    assert response.status_code in (302, 403)
+    assert not Fund.objects.filter(key="chunlei").exists()
 
 
 def host_add_url():
@@ -589,20 +603,26 @@ def fund_form(organization, **overrides):
     return data
 
 
-def test_default_groups_may_edit_funds_but_not_approved_hosts(db):
-    for name in ("Editors", "Moderators"):
-        codenames = set(
+def test_fund_managers_edit_funds_editors_see_them_nobody_approves_hosts(db):
+    def codenames(name):
+        return set(
             Group.objects.get(name=name)
             .permissions.filter(content_type__app_label="campaigns")
             .values_list("codename", flat=True)
         )
-        for model in ("fund", "organization"):
-            assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames, name
-        assert not {c for c in codenames if c.endswith("_donationhost")}, name
+
+    assert {"add_fund", "change_fund", "view_fund"} <= codenames("基金管理员")
+    for name in ("编辑", "责任编辑", "主编"):
+        assert "view_fund" in codenames(name), name
+        assert not {"add_fund", "change_fund"} & codenames(name), name
+        assert {"add_organization", "change_organization"} <= codenames(name), name
+    for name in ("编辑", "责任编辑", "主编", "隐私专员", "基金管理员"):
+        assert not {c for c in codenames(name) if c.endswith("_donationhost")}, name
+    assert {"add_donationhost", "change_donationhost"} <= codenames("站点管理员")
 
 
 def test_roles_are_idempotent_and_take_host_permissions_back(db):
-    editors = Group.objects.get(name="Editors")
+    editors = Group.objects.get(name="编辑")
     editors.permissions.add(Permission.objects.get(codename="add_donationhost"))
     before = None
     for _ in range(2):
@@ -651,8 +671,8 @@ def test_a_host_must_be_a_bare_host_name(client, admin_user, value):
     assert DonationHost.objects.count() == 0
 
 
-def test_editor_adds_a_fund_on_an_approved_host(client, editor, site_tree):
-    client.force_login(editor)
+def test_fund_manager_adds_a_fund_on_an_approved_host(client, fund_manager, site_tree):
+    client.force_login(fund_manager)
     response = client.post(fund_add_url(), fund_form(site_tree.organization))
     assert response.status_code == 302
     assert Fund.objects.filter(key="chunlei").exists()
@@ -668,16 +688,20 @@ def test_editor_adds_a_fund_on_an_approved_host(client, editor, site_tree):
         ("https://gongyi.qq.com@pay.evil.example/x", "捐款链接的域名无效"),
     ],
 )
-def test_editor_cannot_point_a_fund_at_an_unapproved_host(client, editor, site_tree, url, message):
-    client.force_login(editor)
+def test_fund_manager_cannot_point_a_fund_at_an_unapproved_host(
+    client, fund_manager, site_tree, url, message
+):
+    client.force_login(fund_manager)
     response = client.post(fund_add_url(), fund_form(site_tree.organization, donate_url=url))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Fund.objects.filter(key="chunlei").exists()
 
 
-def test_editor_cannot_move_an_existing_fund_to_an_unapproved_host(client, editor, site_tree):
-    client.force_login(editor)
+def test_fund_manager_cannot_move_an_existing_fund_to_an_unapproved_host(
+    client, fund_manager, site_tree
+):
+    client.force_login(fund_manager)
     fund = site_tree.fund
     edit = reverse(Fund.snippet_viewset.get_url_name("edit"), args=[fund.pk])
     data = fund_form(site_tree.organization, key=fund.key, donate_url="https://pay.evil.example/")

@@ -256,6 +256,7 @@ APPS = (
     "tongxin/search",
     "tongxin/syndication",
     "tongxin/exchange",
+    "tongxin/editorial",
 )
 PAGE_APPS = ("campaigns", "stories", "tongxin.home")
 

@@ -327,9 +327,9 @@ def test_workflow_approval_of_a_leaking_revision_does_not_go_live(tree, superuse
     """Moderators approve in the default workflow; approval ends in revision.publish(),
     which the guard stops."""
     editor = get_user_model().objects.create_user("ed", password="pw-123456")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name="编辑"))
     moderator = get_user_model().objects.create_user("mod", password="pw-123456")
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(Group.objects.get(name="责任编辑"))
     workflow = tree.story.get_workflow()
     if workflow is None:
         workflow = Workflow.objects.filter(active=True).first()
@@ -350,22 +350,32 @@ def test_workflow_approval_of_a_leaking_revision_does_not_go_live(tree, superuse
 
 
 def start_moderation(story, html):
+    """The story submitted and through 初审 and 隐私审核: returns the 主编 whose approval
+    ends the workflow (and publishes)."""
     editor = get_user_model().objects.create_user("ed", password="pw-123456")
-    editor.groups.add(Group.objects.get(name="Editors"))
-    moderator = get_user_model().objects.create_user("mod", password="pw-123456")
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    editor.groups.add(Group.objects.get(name="编辑"))
+    reviewer = get_user_model().objects.create_user("mod", password="pw-123456")
+    reviewer.groups.add(Group.objects.get(name="责任编辑"))
+    chief = get_user_model().objects.create_user("chief", password="pw-123456")
+    chief.groups.add(Group.objects.get(name="主编"))
     leaking_revision(story, user=editor, html=html)
     page = StoryPage.objects.get(pk=story.pk)
     state = page.get_workflow().start(page, editor)
-    return moderator, state
+    for _ in ("初审", "隐私审核"):
+        state.refresh_from_db()
+        task_state = state.current_task_state
+        task_state.task.specific.on_action(task_state, reviewer, "approve")
+    state.refresh_from_db()
+    assert state.current_task_state.task.name == "终审"
+    return chief, state
 
 
 @pytest.mark.parametrize(("body", "kind", "masked"), LEAKS)
 def test_approving_a_leaking_story_in_the_edit_view_shows_the_problems(
     client, tree, body, kind, masked
 ):
-    """The moderator's approve button on the edit page publishes when it ends the workflow,
-    so it is refused like the publish button, with the same messages."""
+    """The 主编's approve button on the edit page publishes when it ends the workflow, so it
+    is refused like the publish button, with the same messages."""
     moderator, state = start_moderation(tree.story, body)
     before = live_text(tree.story)
     client.force_login(moderator)
@@ -514,12 +524,14 @@ def test_expiry_day_itself_is_still_valid(tree):
     assert check_story(tree.story) == []
 
 
-def test_privacy_officer_can_approve_and_publish_stories(tree):
-    """Privacy officers approve stories: they hold publish permission on the whole tree."""
+def test_privacy_officer_reviews_stories_but_does_not_publish_outside_the_workflow(tree):
+    """Privacy officers do the 隐私审核 step; publishing outside the workflow is for 主编."""
     officer = get_user_model().objects.create_user("officer", password="pw-123456")
     officer.groups.add(Group.objects.get(name=PRIVACY_OFFICERS))
     perms = tree.story.permissions_for_user(officer)
-    assert perms.can_publish() and perms.can_edit()
+    assert perms.can_edit() and not perms.can_publish()
+    steps = [task.name for task in tree.story.get_workflow().tasks.all()]
+    assert steps == ["初审", "隐私审核", "终审"]
 
 
 def test_the_factory_story_passes_the_guard(tree):

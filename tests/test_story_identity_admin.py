@@ -75,8 +75,8 @@ def make_user(username, *groups, superuser=False):
 def users(db):
     return {
         "privacy_officer": make_user("officer", PRIVACY_OFFICERS),
-        "editor": make_user("editor", "Editors"),
-        "moderator": make_user("moderator", "Moderators"),
+        "editor": make_user("editor", "编辑"),
+        "moderator": make_user("moderator", "责任编辑"),
         "superuser": make_user("admin", superuser=True),
     }
 

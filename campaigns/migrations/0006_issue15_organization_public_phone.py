@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_issue13_responsible_editor'),
+        ('campaigns', '0005_issue12_responsible_editor'),
     ]
 
     operations = [

@@ -124,7 +124,8 @@ class TongxinPage(SyndicationRoutes, Page):
             classname="collapsed",
         )
     ]
-    # Slug normalisation and look-alike check in the admin (EpisodeForm, StoryForm derive).
+    # Pinyin slugs, slug normalisation and the look-alike check in the admin (EpisodeForm and
+    # StoryForm derive from it).
     base_form_class = TongxinPageForm
 
     objects = PageManager.from_queryset(VisiblePageQuerySet)()
@@ -245,6 +246,12 @@ class SpamTerm(models.Model):
             raise ValidationError({"term": "去掉空格和符号后没有剩下任何文字"}) from exc
 
 
+RESPONSIBLE_EDITOR_HELP = "初审通过时自动填入通过者的姓名，随文章显示；下一次初审通过时更新"
+# Read-only in the editor: the name is the approving reviewer's (tongxin.editorial.credit),
+# and a field left out of the form keeps the value carried by the revision.
+RESPONSIBLE_EDITOR_PANEL = FieldPanel("responsible_editor", read_only=True)
+
+
 class NewsroomMixin(models.Model):
     """Newsroom metadata of article-like pages: where it came from and who made it."""
 
@@ -258,7 +265,7 @@ class NewsroomMixin(models.Model):
         "责任编辑",
         max_length=60,
         blank=True,
-        help_text="文末署名的责任编辑，例如从旧网站导入的“责任编辑：张三”",
+        help_text=RESPONSIBLE_EDITOR_HELP,
     )
 
     newsroom_panels = [
@@ -268,7 +275,7 @@ class NewsroomMixin(models.Model):
                 FieldPanel("source_url"),
                 FieldPanel("byline"),
                 FieldPanel("photo_credit"),
-                FieldPanel("responsible_editor"),
+                RESPONSIBLE_EDITOR_PANEL,
             ],
             heading="来源与署名",
         )

@@ -205,6 +205,8 @@ class PageWriter:
                 raise ValidationError(f"parent {item.parent_path} was not written")
             if item.type == "episode" and "number" not in content:
                 content["number"] = self.next_number(item, parent)
+            if item.type == "episode":
+                self.check_planned_count(parent, item.parent_path, content["number"])
             obj = model(slug=item.path.strip("/").split("/")[-1], live=False)
             obj.has_unpublished_changes = True
             self.apply(obj, item, content)
@@ -214,6 +216,8 @@ class PageWriter:
             obj = page.get_latest_revision_as_object()
             if item.type == "episode" and "number" not in content:
                 content["number"] = obj.number or self.next_number(item, page.get_parent())
+            if item.type == "episode":
+                self.check_planned_count(page.get_parent(), item.parent_path, content["number"])
             changed, created = self.differs(page, obj, item, content), False
             if changed:
                 self.apply(obj, item, content)
@@ -238,6 +242,19 @@ class PageWriter:
             self.outcome.pages["updated"] += 1
         else:
             self.outcome.pages["unchanged"] += 1
+
+    def check_planned_count(self, series, series_path, number):
+        # The series as written so far by this import: a file may raise the planned count
+        # together with the new episode (series are written before their episodes).
+        planned = EpisodePage.planned_count(series)
+        if planned and number > planned:
+            raise ValidationError(
+                {
+                    "number": f"episode {number} is past the planned count of {planned} "
+                    f"episodes of {series_path}; raise the series' planned_episodes first "
+                    "(in this file or on the site)"
+                }
+            )
 
     def differs(self, page, obj, item, content):
         # A page without a date of its own shows its first publication, and an export writes

@@ -263,6 +263,29 @@ def private(r):
     }
 
 
+def path_from_title(r, ctx, raw):
+    """`parent` instead of `path`: the last segment is the title in pinyin (tongxin.editorial
+    .slugs). Importing the file again finds the same page; two such pages of the same title
+    under one parent in a file get -2, -3…"""
+    from tongxin.core.slugs import pinyin_slug
+
+    parent = r.get("parent", page_path, required=True)
+    title = raw.get("title")
+    slug = pinyin_slug(title) if isinstance(title, str) else ""
+    if not parent:
+        return None
+    if not slug:
+        r.error("parent", "the title gives no slug: give a path instead")
+        return None
+    taken = ctx.__dict__.setdefault("titled_paths", set())
+    path, n = f"{parent}{slug}/", 1
+    while path in taken:
+        n += 1
+        path = f"{parent}{slug}-{n}/"
+    taken.add(path)
+    return path
+
+
 def page_item(ctx, index, raw):
     """The PageItem for pages[index], or None when it is too broken to check further."""
     where = f"pages[{index}]"
@@ -271,6 +294,8 @@ def page_item(ctx, index, raw):
         return None
     if isinstance(raw.get("path"), str):
         where = f"{where} {raw['path']}"
+    elif isinstance(raw.get("parent"), str):
+        where = f"{where} {raw['parent']}…"
     type_name = raw.get("type")
     if not isinstance(type_name, str) or type_name not in spec.PAGE_MODELS:
         types = ", ".join(spec.PAGE_MODELS)
@@ -281,8 +306,11 @@ def page_item(ctx, index, raw):
         )
         ctx.report.add(where, "type", f"{message} (one of {types})")
         return None
-    r = R.Reader(ctx.report, where, raw, (*spec.page_keys(type_name), "body"))
-    path = r.get("path", page_path, required=True)
+    r = R.Reader(ctx.report, where, raw, (*spec.page_keys(type_name), "body", "parent"))
+    if raw.get("path") is None and raw.get("parent") is not None:
+        path = path_from_title(r, ctx, raw)
+    else:
+        path = r.get("path", page_path, required=True)
     content = {**_common(r, ctx), **TYPE_READERS[type_name](r, ctx)}
     if spec.has_field(spec.page_model(type_name), "body"):
         content["body"] = body(r, ctx)

@@ -36,6 +36,8 @@ class HomePage(TongxinPage):
     max_count = 1
     template = "home/home_page.html"
 
+    page_description = "网站首页：每个网站只有一个"
+
     class Meta:
         verbose_name = "首页"
         verbose_name_plural = "首页"

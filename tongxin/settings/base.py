@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "tongxin.search",
     "tongxin.syndication",
     "tongxin.exchange",
+    "tongxin.editorial",
     "campaigns",
     "stories",
     "wagtail.contrib.settings",
@@ -168,7 +169,15 @@ USE_TZ = True
 
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The admin is in simplified Chinese for everyone unless a user picks another language in
+# their account (tongxin.editorial.language sets it on every new user, so a browser sending
+# zh-TW or en does not decide it). site/locale fills the gaps of Wagtail's Chinese catalogues.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("en", "English"),
+]
+WAGTAILADMIN_DEFAULT_LANGUAGE = "zh-hans"
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

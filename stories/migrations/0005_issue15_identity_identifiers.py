@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stories', '0003_consent_form_random_names'),
+        ('stories', '0004_issue12_responsible_editor'),
     ]
 
     operations = [
