@@ -15,12 +15,17 @@ import html
 import re
 from html.parser import HTMLParser
 
+from django.utils.html import format_html
+
 LINK_SCHEMES = ("https://", "http://", "mailto:")
 INLINE_TAGS = ("b", "i")
 
 
 def _start(tag, href=None):
-    return f'<a href="{html.escape(href, quote=True)}">' if tag == "a" else f"<{tag}>"
+    """The canonical start tag: a link with its (escaped) address, or <b>/<i>."""
+    if tag == "a":
+        return str(format_html('<a href="{}">', href))
+    return str(format_html("<{}>", tag))
 
 
 class _Strict(HTMLParser):
