@@ -412,3 +412,13 @@ def test_site_logo_in_h1_and_sections_in_h2():
     assert article.title == "儿童督导员培训工作总结"
     texts = [text for _, text in article.paragraphs]
     assert texts[0] == "一、培训概况" and texts[-1] == "继续加强培训。" and len(texts) == 6
+
+
+def test_traditional_page_with_leftovers_of_an_old_converter_is_kept_as_written():
+    text = (
+        "兒童福利院舉辦六一活動\n2022-01-10\n志愿者們為兒童福利院的孩子們送去禮物，孩子们很開心。\n"
+    )
+    article = read_article(text.encode("utf-8"))
+    assert article.script == "hant"
+    assert article.paragraphs == [(3, "志愿者們為兒童福利院的孩子們送去禮物，孩子们很開心。")]
+    assert any("另一种字体" in note for note in article.notes)
