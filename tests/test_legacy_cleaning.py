@@ -422,3 +422,15 @@ def test_traditional_page_with_leftovers_of_an_old_converter_is_kept_as_written(
     assert article.script == "hant"
     assert article.paragraphs == [(3, "志愿者們為兒童福利院的孩子們送去禮物，孩子们很開心。")]
     assert any("另一种字体" in note for note in article.notes)
+
+
+def test_utf8_page_with_a_few_broken_bytes():
+    text = (
+        "儿童之家开放\n" + "儿童之家今天正式开放，社区的孩子们放学后可以来这里读书和游戏。\n" * 20
+    )
+    data = text.encode("utf-8")
+    data = data[:100] + b"\xff\xfe" + data[100:]
+    article = read_article(data)
+    assert article.encoding == "utf-8"
+    assert article.title == "儿童之家开放"
+    assert article.removed["garbage"] >= 1

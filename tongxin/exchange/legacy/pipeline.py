@@ -237,8 +237,8 @@ def read_article(data: bytes) -> Article:
     """The clean article in a saved page; LegacyError when there is none."""
     html, charset = unwrap_mhtml(data)
     decoded = decode(html, charset)
+    # Undecodable bytes became U+FFFD; they are counted with the other garbage, line by line.
     removed: Counter = Counter()
-    removed["garbage"] += decoded.replaced
     doc = read_document(decoded.text)
     removed.update(doc.removed)
     items = _prepare(doc, removed)
