@@ -434,3 +434,10 @@ def test_utf8_page_with_a_few_broken_bytes():
     assert article.encoding == "utf-8"
     assert article.title == "儿童之家开放"
     assert article.removed["garbage"] >= 1
+
+
+def test_bold_title_when_the_title_tag_names_only_the_site():
+    article = page_file("bold_title_site_name_tag.html")
+    assert article.title == "全市困境儿童关爱工作取得新进展"
+    texts = [text for _, text in article.paragraphs]
+    assert texts[0] == "——记市民政局儿童福利科" and len(texts) == 3

@@ -78,6 +78,8 @@ def _title_like(text: str) -> bool:
     return (
         4 <= len(text) <= _TITLE_MAX
         and not re.search(r"[。；：:]$", text)
+        # A subtitle (——记优秀儿童督导员) is not the title.
+        and not text.startswith(("—", "－", "-", "("))
         and text.count("，") + text.count(",") <= 2
         and not clean.is_prose(text[:-1] if text.endswith(("！", "？", "!", "?")) else text)
     )
@@ -183,14 +185,17 @@ def _meta_follows(items: list[Item], i: int) -> bool:
 
 
 def _first_title_line(items: list[Item]) -> int | None:
-    """The first title-like line above the first paragraph, where a plain-text page has it."""
+    """The longest title-like line above the first paragraph, where a plain-text page has
+    its title: menu words the cleaning did not recognise and section numbers (一、保障对象)
+    are shorter."""
+    found, longest = None, 0
     for i, item in enumerate(items):
         if item.is_text:
             if clean.is_prose(item.text):
-                return None
-            if _title_like(item.text):
-                return i
-    return None
+                break
+            if _title_like(item.text) and len(item.text) >= longest:
+                found, longest = i, len(item.text)
+    return found
 
 
 def _strength(item: Item, has_meta: bool, named: float, first: bool) -> float:
