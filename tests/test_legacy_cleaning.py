@@ -22,10 +22,12 @@ META_CHARSET = {"gb18030": "gb2312", "big5": "big5", "utf-8": "utf-8"}
 
 
 def sample(script, encoding, form):
+    # The body twice in the text files and the farm copies, three times in the HTML pages.
     if form == "text":
         page = s.text_page(script)
     else:
-        page = s.html_page(script, META_CHARSET[encoding], farm=form == "farm")
+        copies = 2 if form == "farm" else 3
+        page = s.html_page(script, META_CHARSET[encoding], farm=form == "farm", copies=copies)
     return s.encode(page, encoding)
 
 
@@ -195,6 +197,8 @@ class PinyinTests(SimpleTestCase):
 class LineTests(SimpleTestCase):
     def test_spam_lines_but_not_reports_about_gambling(self):
         self.assertTrue(is_spam("澳门新葡京_国产精品_在线视频"))
+        self.assertTrue(is_spam("太阳城娱乐 | 真人视讯 | 某某网"))
+        self.assertTrue(is_spam("國產精品一區二區"))
         self.assertTrue(is_spam("无码在线视频"))
         self.assertTrue(is_spam("亚洲 欧美 日韩 国产 在线视频"))
         self.assertFalse(is_spam("国产大飞机首飞成功"))
