@@ -22,10 +22,12 @@ META_CHARSET = {"gb18030": "gb2312", "big5": "big5", "utf-8": "utf-8"}
 
 
 def sample(script, encoding, form):
+    # The body twice in the text files and the farm copies, three times in the HTML pages.
     if form == "text":
         page = s.text_page(script)
     else:
-        page = s.html_page(script, META_CHARSET[encoding], farm=form == "farm")
+        copies = 2 if form == "farm" else 3
+        page = s.html_page(script, META_CHARSET[encoding], farm=form == "farm", copies=copies)
     return s.encode(page, encoding)
 
 
@@ -195,6 +197,8 @@ class PinyinTests(SimpleTestCase):
 class LineTests(SimpleTestCase):
     def test_spam_lines_but_not_reports_about_gambling(self):
         self.assertTrue(is_spam("澳门新葡京_国产精品_在线视频"))
+        self.assertTrue(is_spam("太阳城娱乐 | 真人视讯 | 某某网"))
+        self.assertTrue(is_spam("國產精品一區二區"))
         self.assertTrue(is_spam("无码在线视频"))
         self.assertTrue(is_spam("亚洲 欧美 日韩 国产 在线视频"))
         self.assertFalse(is_spam("国产大飞机首飞成功"))
@@ -412,3 +416,32 @@ def test_site_logo_in_h1_and_sections_in_h2():
     assert article.title == "儿童督导员培训工作总结"
     texts = [text for _, text in article.paragraphs]
     assert texts[0] == "一、培训概况" and texts[-1] == "继续加强培训。" and len(texts) == 6
+
+
+def test_traditional_page_with_leftovers_of_an_old_converter_is_kept_as_written():
+    text = (
+        "兒童福利院舉辦六一活動\n2022-01-10\n志愿者們為兒童福利院的孩子們送去禮物，孩子们很開心。\n"
+    )
+    article = read_article(text.encode("utf-8"))
+    assert article.script == "hant"
+    assert article.paragraphs == [(3, "志愿者們為兒童福利院的孩子們送去禮物，孩子们很開心。")]
+    assert any("另一种字体" in note for note in article.notes)
+
+
+def test_utf8_page_with_a_few_broken_bytes():
+    text = (
+        "儿童之家开放\n" + "儿童之家今天正式开放，社区的孩子们放学后可以来这里读书和游戏。\n" * 20
+    )
+    data = text.encode("utf-8")
+    data = data[:100] + b"\xff\xfe" + data[100:]
+    article = read_article(data)
+    assert article.encoding == "utf-8"
+    assert article.title == "儿童之家开放"
+    assert article.removed["garbage"] >= 1
+
+
+def test_bold_title_when_the_title_tag_names_only_the_site():
+    article = page_file("bold_title_site_name_tag.html")
+    assert article.title == "全市困境儿童关爱工作取得新进展"
+    texts = [text for _, text in article.paragraphs]
+    assert texts[0] == "——记市民政局儿童福利科" and len(texts) == 3

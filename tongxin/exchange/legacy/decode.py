@@ -144,7 +144,8 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         pass
     declared = _ALIASES.get((declared or "").lower()) or _declared(data)
     candidates = [declared] if declared and declared != "utf-8" else []
-    candidates = list(dict.fromkeys([*candidates, "gb18030", "cp950", "big5hkscs"]))
+    # UTF-8 again last, for a UTF-8 page with a few broken bytes (a cut-off download).
+    candidates = list(dict.fromkeys([*candidates, "gb18030", "cp950", "big5hkscs", "utf-8"]))
     best = None
     for codec in candidates:
         text = data.decode(codec, errors="replace")

@@ -78,6 +78,8 @@ def _title_like(text: str) -> bool:
     return (
         4 <= len(text) <= _TITLE_MAX
         and not re.search(r"[。；：:]$", text)
+        # A subtitle (——记优秀儿童督导员) is not the title.
+        and not text.startswith(("—", "－", "-", "("))
         and text.count("，") + text.count(",") <= 2
         and not clean.is_prose(text[:-1] if text.endswith(("！", "？", "!", "?")) else text)
     )
@@ -183,14 +185,17 @@ def _meta_follows(items: list[Item], i: int) -> bool:
 
 
 def _first_title_line(items: list[Item]) -> int | None:
-    """The first title-like line above the first paragraph, where a plain-text page has it."""
+    """The longest title-like line above the first paragraph, where a plain-text page has
+    its title: menu words the cleaning did not recognise and section numbers (一、保障对象)
+    are shorter."""
+    found, longest = None, 0
     for i, item in enumerate(items):
         if item.is_text:
             if clean.is_prose(item.text):
-                return None
-            if _title_like(item.text):
-                return i
-    return None
+                break
+            if _title_like(item.text) and len(item.text) >= longest:
+                found, longest = i, len(item.text)
+    return found
 
 
 def _strength(item: Item, has_meta: bool, named: float, first: bool) -> float:
@@ -237,39 +242,57 @@ def read_article(data: bytes) -> Article:
     """The clean article in a saved page; LegacyError when there is none."""
     html, charset = unwrap_mhtml(data)
     decoded = decode(html, charset)
+    # Undecodable bytes became U+FFFD; they are counted with the other garbage, line by line.
     removed: Counter = Counter()
-    removed["garbage"] += decoded.replaced
     doc = read_document(decoded.text)
     removed.update(doc.removed)
     items = _prepare(doc, removed)
-    hints = _hint_titles(doc)
-    t = _choose_title(items, hints)
+    t = _choose_title(items, _hint_titles(doc))
     if t is None:
-        title = next(
-            (
-                p
-                for h in (doc.meta.get("title", ""), doc.head_title)
-                for p in [strip_spam_segments(h)[0]]
-                if p and not is_spam(p) and _title_like(_TITLE_SPLIT_RE.split(p)[0])
-            ),
-            "",
-        )
-        title = _TITLE_SPLIT_RE.split(title)[0] if title else ""
-        if not title:
-            raise LegacyError("找不到可以识别的标题（文件里没有像标题的一行，也没有 <title>）")
-        start = 0
+        title, start, title_line = _title_from_head(doc), 0, 1
     else:
         title, n = strip_spam_segments(items[t].text)
         removed["spam"] += n
-        start = t + 1
+        start, title_line = t + 1, items[t].line.number
     meta = extract.Meta()
-    # Before the title: the old site's header, or a content farm's own title and intro.
-    before = items[: t if t is not None else 0]
+    above = _above_title(items[: start - 1] if start else [], title, removed)
+    body = _body(items[start:], title, meta, removed)
+    if not body:
+        raise LegacyError("清理后没有正文（文件里只有标题、导航或版权等内容）")
+    meta.merge(above)
+    # The page's <meta> tags come last: on a content farm they describe the farm's page.
+    if doc.meta.get("date") and not meta.date:
+        meta.date = extract.parse_date(doc.meta["date"])
+    if doc.meta.get("source") and not meta.source_name:
+        meta.source_name = doc.meta["source"][:120]
+    meta.merge(extract.dateline_credits(body[0][1]))
+    script, notes = _script(title, body)
+    if doc.images:
+        notes.append(f"原页面有 {doc.images} 张图片，未导入；需要时请在编辑页面重新上传")
+    flags = find_flags([(title_line, title), *body])
+    removed = Counter({k: v for k, v in removed.items() if v})
+    return Article(title, body, meta, script, decoded.encoding, removed, flags, notes, title_line)
+
+
+def _title_from_head(doc) -> str:
+    """No line of the page heads it: the first part of its <title> (or title <meta>)."""
+    for text in (doc.meta.get("title", ""), doc.head_title):
+        text, _ = strip_spam_segments(text)
+        first = _TITLE_SPLIT_RE.split(text)[0] if text else ""
+        if first and not is_spam(first) and _title_like(first):
+            return first
+    raise LegacyError("找不到可以识别的标题（文件里没有像标题的一行，也没有 <title>）")
+
+
+def _above_title(before: list[Item], title: str, removed: Counter) -> extract.Meta:
+    """Counts what is above the title (the old site's header, or a content farm's own title
+    and intro) and returns the fields found there, which belong to the article unless a farm
+    wrote them."""
     wrapped = any(x.is_text and clean.is_prose(x.text) for x in before)
     above = extract.Meta()
     for item in before:
         if item.meta is not None and not wrapped:
-            # A disclosure table above the title (发布机构, 成文日期): fields of this article.
+            # A disclosure table above the title (发布机构, 成文日期).
             above.merge(item.meta)
         if item.kind:
             removed[item.kind] += 1
@@ -277,33 +300,22 @@ def read_article(data: bytes) -> Article:
             removed["duplicate"] += 1
         elif item.meta is None:
             removed["wrapper" if wrapped else "nav"] += 1
-    body = _body(items[start:], title, meta, removed)
-    meta.merge(above)
-    # The page's <meta> tags come last: on a content farm they describe the farm's page.
-    if doc.meta.get("date") and not meta.date:
-        meta.date = extract.parse_date(doc.meta["date"])
-    if doc.meta.get("source") and not meta.source_name:
-        meta.source_name = doc.meta["source"][:120]
-    if body:
-        meta.merge(extract.dateline_credits(body[0][1]))
-    if not body:
-        raise LegacyError("清理后没有正文（文件里只有标题、导航或版权等内容）")
-    text = title + "\n" + "\n".join(p for _, p in body)
-    counts = extract.script_counts(text)
+    return above
+
+
+def _script(title: str, body: list[tuple[int, str]]) -> tuple[str, list[str]]:
+    """The script the article is written in, and a note when an old converter left many
+    characters of the other one in it (志愿者 in a traditional text): stored as written."""
+    counts = extract.script_counts(title + "\n" + "\n".join(p for _, p in body))
     script = "hant" if counts["hant"] > counts["hans"] else "hans"
-    notes = []
     other = counts["hans" if script == "hant" else "hant"]
-    if other:
+    notes = []
+    if other >= 3 or (other and other * 50 >= counts[script]):
         notes.append(
             f"正文为{'繁体' if script == 'hant' else '简体'}，其中 {other} 个字是另一种字体"
-            "（旧转换器遗留），已按原样保留，请核对"
+            "（多为旧转换器遗留），已按原样保留，请核对"
         )
-    if doc.images:
-        notes.append(f"原页面有 {doc.images} 张图片，未导入；需要时请在编辑页面重新上传")
-    title_line = items[t].line.number if t is not None else 1
-    flags = find_flags([(title_line, title), *body])
-    removed = Counter({k: v for k, v in removed.items() if v})
-    return Article(title, body, meta, script, decoded.encoding, removed, flags, notes, title_line)
+    return script, notes
 
 
 def _is_short(body: list[tuple[int, str]]) -> bool:
