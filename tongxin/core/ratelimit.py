@@ -54,6 +54,10 @@ def limit_for(group):
     return parse_rate(configured.get(group))
 
 
+def _now():
+    return time.time()
+
+
 def _key(group, client, window):
     return f"{KEY_PREFIX}:{group}:{client}:{window}"
 
@@ -122,7 +126,7 @@ class RateLimitMiddleware:
         if limit is None:
             return None
         count, seconds = limit
-        now = time.time()
+        now = _now()
         window = int(now // seconds)
         key = _key(group, client_key(request), window)
         if (cache.get(key) or 0) >= count:
