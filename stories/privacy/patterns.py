@@ -94,8 +94,8 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 # "微信公众号" a public account: neither is matched, because the label must be followed by
 # the number or ID itself.
 _QQ_RE = re.compile(
-    r"(?=[q扣企])(?<![a-z])(?:qq|扣扣|企鹅号)[ \t]*(?:号码|号|账号|帐号)?[ \t]*(?:是|为|:|：)?"
-    r"[ \t]*(?P<id>[1-9]\d{4,10})(?![0-9])"
+    r"(?=[q扣企])(?<![a-z])(?:qq|扣扣|企鹅号|q(?=号))[ \t]*(?:号码|号|账号|帐号)?"
+    r"[ \t]*(?:是|为|:|：)?[ \t]*(?P<id>[1-9]\d{4,10})(?![0-9])"
 )
 _WECHAT_RE = re.compile(
     r"(?=[微威薇vw])(?<![a-z])"
