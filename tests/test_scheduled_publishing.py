@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection, connections
 from django.utils import timezone
 
 from campaigns.models import NewsPage
 from tests.factories import build_site_tree
-from tongxin.core.joblock import single_run
+from tongxin.core.joblock import _advisory_key, single_run
 
 
 @pytest.fixture
@@ -65,8 +66,21 @@ def test_a_run_skips_while_another_holds_the_lock(tree):
     assert NewsPage.objects.get(pk=tree.news.pk).title == "定时发布的新闻"
 
 
-def test_the_lock_is_exclusive_and_released():
+def test_the_lock_is_exclusive_and_released(db):
     with single_run("test-job") as first, single_run("test-job") as second:
         assert first and not second
     with single_run("test-job") as again:
         assert again
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL advisory lock")
+def test_another_server_holding_the_advisory_lock_makes_the_job_skip(tree):
+    """Two app servers: the other one's database session holds the lock."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_advisory_key("publish_scheduled")])
+        assert "holds the lock; skipped" in run_job()
+    finally:
+        other.close()
+    assert "holds the lock" not in run_job()

@@ -13,6 +13,10 @@ import zlib
 
 from django.db import connection
 
+# Names held by this process: PostgreSQL advisory locks are re-entrant within one session,
+# so a nested run in the same process must be refused here, as the file lock does.
+_held = set()
+
 
 def _advisory_key(name):
     # pg advisory locks take a signed 64-bit key; a stable checksum of the job's name.
@@ -22,6 +26,19 @@ def _advisory_key(name):
 @contextlib.contextmanager
 def single_run(name):
     """`with single_run("publish_scheduled") as acquired:` — False when another run holds it."""
+    if name in _held:
+        yield False
+        return
+    _held.add(name)
+    try:
+        with _lock(name) as acquired:
+            yield acquired
+    finally:
+        _held.discard(name)
+
+
+@contextlib.contextmanager
+def _lock(name):
     if connection.vendor == "postgresql":
         key = _advisory_key(name)
         with connection.cursor() as cursor:

@@ -15,5 +15,5 @@ def default_admin_language(sender, instance, created, raw=False, **kwargs):
 
     profile = UserProfile.get_for_user(instance)
     if not profile.preferred_language:
-        profile.preferred_language = settings.WAGTAILADMIN_DEFAULT_LANGUAGE
+        profile.preferred_language = settings.TONGXIN_ADMIN_LANGUAGE
         profile.save(update_fields=["preferred_language"])

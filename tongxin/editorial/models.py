@@ -38,7 +38,7 @@ class ReviewTask(AbstractGroupApprovalTask):
     def applies_to(self, obj):
         from stories.models import StoryPage
 
-        return not self.stories_only or isinstance(obj.specific, StoryPage)
+        return not self.stories_only or isinstance(getattr(obj, "specific", obj), StoryPage)
 
     def start(self, workflow_state, user=None):
         task_state = super().start(workflow_state, user=user)

@@ -177,7 +177,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("zh-hant", "繁體中文"),
     ("en", "English"),
 ]
-WAGTAILADMIN_DEFAULT_LANGUAGE = "zh-hans"
+TONGXIN_ADMIN_LANGUAGE = "zh-hans"
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
