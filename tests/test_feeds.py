@@ -511,7 +511,9 @@ def test_query_counts_stay_flat_as_items_grow(client, tree):
     grow_to(30)
     assert {url: count_queries(client, url) for url in single} == {u: few[u] for u in single}
     assert len(parse(client.get(single[0])).entries) == 30
-    assert max(few.values()) <= 20
+    # From scratch (every cache emptied): Wagtail's routing to the page, the site-wide caches
+    # (conversion configuration, names the site holds, next expiry) and the entries.
+    assert max(few.values()) <= 30
 
 
 # --------------------------------------------------------------------------- discovery

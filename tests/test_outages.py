@@ -100,7 +100,7 @@ def test_a_cached_page_is_served_during_the_outage(client, site_tree, database_d
 
 def test_a_cached_copy_is_not_served_after_a_content_change(client, site_tree, database_down):
     """A withdrawal or unpublication bumps the content version: the old copy is not shown."""
-    from tongxin.syndication.cache import bump_content_version
+    from tongxin.core.contentversion import bump_content_version
 
     assert client.get("/zh-hans/gushi/xiaoyu/").status_code == 200
     bump_content_version()

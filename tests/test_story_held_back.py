@@ -11,6 +11,7 @@ from wagtail.models import PageLogEntry
 
 from stories.models import StoryPage
 from stories.roles import PRIVACY_OFFICERS
+from tongxin.editorial.roles import EDITORS
 
 from .factories import build_site_tree
 from .test_story_guard import CLEAN_TEXT, live_text, post_edit, story_form
@@ -80,19 +81,23 @@ def test_a_new_leaky_story_is_created_as_a_draft(client, tree, superuser):
     assert client.get(page.url or "/nowhere/").status_code == 404
 
 
-def test_privacy_reviewers_see_possible_names_as_warnings(client, tree, officer):
-    client.force_login(officer)
+def test_privacy_reviewers_see_possible_names_as_warnings(client, tree, superuser, officer):
+    client.force_login(superuser)
     body = "<p>小雨和同桌赵小梅一起去上学。</p>"
     response = post_edit(client, tree.story, story_form(tree.story, body), publish=True)
     assert response.status_code == 302  # a warning never blocks
     assert "赵小梅" in live_text(tree.story)[1]
+    # The privacy officer (who reviews, but does not publish) sees them on saving a draft.
+    client.force_login(officer)
+    response = post_edit(client, tree.story, story_form(tree.story, body), publish=False)
+    assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "可能含有未登记的人名" in page and "赵小梅" in page
 
 
 def test_editors_without_access_to_identities_get_no_name_warnings(client, tree, superuser):
     editor = get_user_model().objects.create_user("ed", "ed@example.com", "pw-123456")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(editor)
     body = "<p>小雨和同桌赵小梅一起去上学。</p>"
     response = post_edit(client, tree.story, story_form(tree.story, body), publish=False)

@@ -128,7 +128,7 @@ def _script_prefix(page):
 
 def rendered_problems(page, client, path):
     """The rendered <title> and meta description against the page's own fields."""
-    from tongxin.core.templatetags.tongxin_tags import page_meta
+    from tongxin.core.tags.renditions import page_meta
 
     url = f"/{_script_prefix(page)}{path}"
     response = client.get(url, secure=True)
