@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tongxin.core.spam import find_spam, shipped_terms
+
 # Words that, in a child-welfare site's text, only injected spam uses. The welfare lottery
 # (福利彩票, 体育彩票, 彩票公益金) is this product's own subject, so lottery words are not here.
 _STRONG = [
@@ -148,8 +150,13 @@ _SENTENCE_RE = re.compile(r"[。！？；]")
 
 
 def spam_words(text: str) -> tuple[set[str], set[str]]:
-    """(strong, weak) spam words in `text`, lower case."""
+    """(strong, weak) spam words in `text`, lower case.
+
+    Strong words are this module's list plus the terms the site's spam guard ships
+    (tongxin.core.spam), so a line the guard would refuse is removed here as injected spam.
+    Administrators' own terms are checked when the draft is saved (no database here)."""
     strong = {m.group().lower() for m in _STRONG_RE.finditer(text)}
+    strong |= {hit.term.lower() for hit in find_spam({"": text}, terms=shipped_terms())}
     rest = _STRONG_RE.sub(" ", text)
     return strong, {m.group().lower() for m in _WEAK_RE.finditer(rest)}
 
