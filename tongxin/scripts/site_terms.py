@@ -84,7 +84,8 @@ def source_models() -> set:
 
 
 def collect_names() -> dict[str, tuple[str, ...]]:
-    """``{"people": …, "organisations": …}``: the names the site holds, sorted, unique."""
+    """``{"people": …, "organisations": …, "phrases": …}``: the names the site holds and
+    its rules' phrases, sorted, unique."""
     people: set[str] = set()
     organisations: set[str] = set()
     for model, field, kind in _sources():
@@ -100,7 +101,16 @@ def collect_names() -> dict[str, tuple[str, ...]]:
     organisations = {
         name.strip() for name in organisations if name and CJK_RE.search(name) and len(name) > 1
     }
-    return {"people": tuple(sorted(people)), "organisations": tuple(sorted(organisations))}
+    from .models import ConversionRule
+
+    # The editors' rules already decide their phrases; as words they also keep jieba from
+    # cutting through them next to other text.
+    phrases = {hans for hans in ConversionRule.objects.values_list("hans", flat=True) if hans}
+    return {
+        "people": tuple(sorted(people)),
+        "organisations": tuple(sorted(organisations)),
+        "phrases": tuple(sorted(phrases)),
+    }
 
 
 def _quotes_setting() -> bool:
@@ -144,7 +154,7 @@ def _rules(names, quotes, digest, variant) -> Rules:
     rules = _built.get(key)
     if rules is not None:
         return rules
-    words.set_site_words(names["people"], names["organisations"])
+    words.set_site_words(names["people"], (*names["organisations"], *names["phrases"]))
     pairs = []
     for name in names["people"]:
         if len(name) >= RULE_MIN_LENGTH:
