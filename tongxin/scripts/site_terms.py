@@ -117,13 +117,15 @@ def refresh_site_names() -> None:
     from .models import ScriptSettings
 
     names = {kind: list(values) for kind, values in collect_names().items()}
-    row = ScriptSettings.objects.only("pk").first()
-    if row is not None:
+    row = ScriptSettings.objects.only("pk", "site_names").first()
+    # Most saves change no name: then the cached renditions stay valid.
+    if row is None:
+        if any(names.values()):
+            ScriptSettings.objects.create(site_names=names)  # its signal forgets the cache
+    elif (row.site_names or {}) != names:
         # update(), not save(): saving settings would clear every conversion cache again.
         ScriptSettings.objects.filter(pk=row.pk).update(site_names=names)
-    elif any(names.values()):
-        ScriptSettings.objects.create(site_names=names)
-    forget_site_terms()
+        forget_site_terms()
 
 
 def _load():
