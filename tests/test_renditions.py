@@ -437,8 +437,10 @@ class TestSiteNames:
             slug="byline",
             byline=[("credit", {"role": "记者", "names": ["于今", "Anna"]})],
         )
+        ConversionRule.objects.create(hans="童心驿站", hant="童心驛站")
         names = collect_names()
         assert "于今" in names["people"] and "Anna" not in names["people"]
+        assert names["phrases"] == ("童心驿站",)
         assert "小雨" in names["people"]  # the story's pseudonym
         assert "青云县民政局" in names["organisations"]
         # A child's real identity is never read: only what the site publishes.

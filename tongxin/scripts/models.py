@@ -54,6 +54,10 @@ class ScriptSettings(BaseGenericSetting):
         "简体版不变，英文中的撇号（如 it’s）保持原样。",
     )
 
+    # The names the site holds (tongxin.scripts.site_terms), collected when one is saved so
+    # that a reader's request reads them with this row instead of one query per source.
+    site_names = models.JSONField("站点已有名称", default=dict, blank=True, editable=False)
+
     panels = [FieldPanel("hant_variant"), FieldPanel("corner_quotes")]
 
     class Meta:

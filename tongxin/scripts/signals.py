@@ -3,7 +3,7 @@ from django.dispatch import receiver
 
 from .models import ConversionRule, ScriptSettings
 from .rendition import forget_site_config
-from .site_terms import forget_site_terms, source_models
+from .site_terms import forget_site_terms, refresh_site_names, source_models
 
 
 @receiver([post_save, post_delete], sender=ConversionRule)
@@ -11,6 +11,8 @@ from .site_terms import forget_site_terms, source_models
 def conversion_config_changed(sender, **kwargs):
     forget_site_config()
     forget_site_terms()
+    if sender is ConversionRule and not kwargs.get("raw"):
+        refresh_site_names()
 
 
 _name_models = None
@@ -22,5 +24,5 @@ def names_changed(sender, **kwargs):
     global _name_models
     if _name_models is None:
         _name_models = source_models()
-    if sender in _name_models:
-        forget_site_terms()
+    if sender in _name_models and not kwargs.get("raw"):
+        refresh_site_names()

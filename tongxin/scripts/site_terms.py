@@ -6,9 +6,10 @@ kept whole by the segmenter, a person's name converts as a name (范志明 → �
 and an organisation's name as one unit. Real identities (``stories.ChildIdentity``) are never
 read here: only what the site publishes.
 
-Collected with one query per source, kept in the cache under a version that changes when
-any source is saved or deleted (``forget_site_terms``, connected in ``signals``), and with
-the site's quotation-mark setting, handed to the engine as one ``Rules`` object.
+Collected with one query per source when a source is saved or deleted (``signals``) and kept
+on the ``ScriptSettings`` row, so that a reader's request reads them with that one row; kept
+in the cache under a version (a digest of names and quotation-mark setting) that the page
+cache's keys include.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.apps import apps
 from django.core.cache import cache
 
 from . import words
-from .engine import HANS, HANT, Rules, convert_text
+from .engine import NO_RULES, Rules
 
 CACHE_KEY = "scripts:site-terms:v1"
 CACHE_SECONDS = 5 * 60
@@ -32,9 +33,6 @@ NAME_FIELDS = ("pseudonym",)
 # A person's name as the site stores it: two to four CJK characters.
 PERSON_RE = re.compile(r"[\u3400-\u9fff]{2,4}")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
-# Shorter names only join the segmenter's dictionary: as a rule, a two-character name would
-# also match inside other words (其余静 … 余静).
-RULE_MIN_LENGTH = 3
 
 
 def _credit_names(raw) -> list[str]:
@@ -84,7 +82,8 @@ def source_models() -> set:
 
 
 def collect_names() -> dict[str, tuple[str, ...]]:
-    """``{"people": …, "organisations": …}``: the names the site holds, sorted, unique."""
+    """``{"people": …, "organisations": …, "phrases": …}``: the names the site holds and
+    its rules' phrases, sorted, unique."""
     people: set[str] = set()
     organisations: set[str] = set()
     for model, field, kind in _sources():
@@ -100,21 +99,47 @@ def collect_names() -> dict[str, tuple[str, ...]]:
     organisations = {
         name.strip() for name in organisations if name and CJK_RE.search(name) and len(name) > 1
     }
-    return {"people": tuple(sorted(people)), "organisations": tuple(sorted(organisations))}
+    from .models import ConversionRule
+
+    # The editors' rules already decide their phrases; as words they also keep jieba from
+    # cutting through them next to other text.
+    phrases = {hans for hans in ConversionRule.objects.values_list("hans", flat=True) if hans}
+    return {
+        "people": tuple(sorted(people)),
+        "organisations": tuple(sorted(organisations)),
+        "phrases": tuple(sorted(phrases)),
+    }
 
 
-def _quotes_setting() -> bool:
+def refresh_site_names() -> None:
+    """Collect the names anew and keep them on the settings row (an editor's save pays the
+    queries, not a reader's request)."""
     from .models import ScriptSettings
 
-    row = ScriptSettings.objects.only("corner_quotes").first()
-    return bool(row and row.corner_quotes)
+    names = {kind: list(values) for kind, values in collect_names().items()}
+    row = ScriptSettings.objects.only("pk", "site_names").first()
+    # Most saves change no name: then the cached renditions stay valid.
+    if row is None:
+        if any(names.values()):
+            ScriptSettings.objects.create(site_names=names)  # its signal forgets the cache
+    elif (row.site_names or {}) != names:
+        # update(), not save(): saving settings would clear every conversion cache again.
+        ScriptSettings.objects.filter(pk=row.pk).update(site_names=names)
+        forget_site_terms()
 
 
 def _load():
+    """``(names, corner quotes, version)``: one query on a cold cache, none after."""
     found = cache.get(CACHE_KEY)
     if found is None:
-        names = collect_names()
-        quotes = _quotes_setting()
+        from .models import ScriptSettings
+
+        row = ScriptSettings.objects.only("corner_quotes", "site_names").first()
+        stored = (row.site_names if row is not None else None) or {}
+        names = {
+            kind: tuple(stored.get(kind) or ()) for kind in ("people", "organisations", "phrases")
+        }
+        quotes = bool(row is not None and row.corner_quotes)
         digest = hashlib.sha256(repr((names, quotes)).encode("utf-8")).hexdigest()[:12]
         found = (names, quotes, digest)
         cache.set(CACHE_KEY, found, CACHE_SECONDS)
@@ -131,33 +156,15 @@ def forget_site_terms() -> None:
 
 
 def site_terms(variant: str) -> Rules:
-    """The site's names as exact renditions, and its quotation-mark setting."""
+    """The site's quotation-mark setting as rules; its names go to the word-aware pass
+    (``words.set_site_words``): a person's name converts as a name wherever it stands, an
+    organisation's name or a rule's phrase is never cut by the segmenter."""
     names, quotes, digest = _load()
-    return _rules(names, quotes, digest, variant)
+    if _applied.get("digest") != digest:
+        words.set_site_words(names["people"], (*names["organisations"], *names["phrases"]))
+        _applied["digest"] = digest
+    return _QUOTES if quotes else NO_RULES
 
 
-_built: dict = {}
-
-
-def _rules(names, quotes, digest, variant) -> Rules:
-    key = (digest, variant)
-    rules = _built.get(key)
-    if rules is not None:
-        return rules
-    words.set_site_words(names["people"], names["organisations"])
-    pairs = []
-    for name in names["people"]:
-        if len(name) >= RULE_MIN_LENGTH:
-            pairs.append((name, words.name_rendition(name, variant)))
-    for name in names["organisations"]:
-        pairs.append((name, convert_text(name, source=HANS, target=HANT, variant=variant)))
-    try:
-        rules = Rules(pairs, corner_quotes=quotes)
-    except ValueError:
-        # A name holding the converter's markers: protect the others.
-        from .rendition import usable
-
-        rules = Rules(usable(pairs), corner_quotes=quotes)
-    _built.clear()
-    _built[key] = rules
-    return rules
+_applied: dict = {}
+_QUOTES = Rules(corner_quotes=True)

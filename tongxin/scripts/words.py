@@ -657,7 +657,7 @@ def analyse(
                 # word its dictionary does not hold (舍入, which it writes 舍入 for 捨入).
                 if phrased[i]:
                     continue
-                alone = not _covered(text, i, seg)
+                alone = None  # _single reads the neighbouring words itself
             elif _covered(text, i, seg):
                 continue
             else:
@@ -712,9 +712,14 @@ def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None
         out[i] = out[i - 1]
         return
     sides = (True, True)
-    if seg is not None and not standalone_word:
+    if not standalone_word:
+        # Inside a word only its own characters speak; a character that makes a
+        # two-character word with neither neighbour stands alone and hears both.
         get = seg.tokenizer.FREQ.get
-        sides = (bool(get(text[i - 1 : i + 1])) if i else False, bool(get(text[i : i + 2])))
+        left = bool(get(text[i - 1 : i + 1])) if i else False
+        right = bool(get(text[i : i + 2]))
+        if left or right or standalone_word is False:
+            sides = (left, right)
     choice = _context_choice(text, i, out[i], sides)
     if choice:
         form, why = choice
