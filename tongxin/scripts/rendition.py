@@ -8,13 +8,12 @@ could otherwise keep the old rules for good.
 """
 
 import hashlib
-from functools import cache as memoize
-from pathlib import Path
 
 import opencc
 from django.core.cache import cache
 
 from .convert import Rules, convert_html, convert_text, strip_markers
+from .domain import domain_pairs
 
 SETTINGS_CACHE_KEY = "scripts:site-config:v2"
 SITE_CONFIG_SECONDS = 5 * 60
@@ -22,17 +21,8 @@ SITE_CONFIG_SECONDS = 5 * 60
 __all__ = ["strip_markers"]
 
 
-DOMAIN_RULES_FILE = Path(__file__).with_name("domain_rules.txt")
-
-
-@memoize
-def domain_rules():
-    pairs = []
-    for line in DOMAIN_RULES_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            hans, hant = line.split("\t")
-            pairs.append((hans.strip(), hant.strip()))
-    return tuple(pairs)
+# The shipped phrase rules, read once by their owner (tongxin.scripts.domain).
+domain_rules = domain_pairs
 
 
 def _site_config():
