@@ -538,6 +538,7 @@ def test_strict_refuses_the_whole_file_when_a_story_would_be_held(tmp_path):
     assert site_state() == before
 
 
+@pytest.mark.django_db  # a new Page looks up its content type
 def test_basic_story_problems_without_the_guard():
     identity = StoryIdentity(consent_web=False)
     page = StoryPage(pseudonym="小雨", body=[{"type": "image", "value": {"image": 1}}])
