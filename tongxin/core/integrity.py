@@ -10,6 +10,7 @@ Only field names are reported, never values: the output goes to logs and alert m
 page's text may be spam someone injected.
 """
 
+import contextlib
 import html
 import json
 import re
@@ -20,6 +21,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.test import Client
+from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 
 from .spam import fold, page_problems
@@ -87,7 +89,9 @@ def _as_stored(data):
 
 
 def _numbers(model, data):
-    """Decimal columns as numbers: 1000000 in a revision is 1000000.00 in the row."""
+    """Decimal columns as numbers: 1000000 in a revision is 1000000.00 in the row; JSON
+    columns (StreamFields) as data: PostgreSQL's jsonb gives the keys back in its own order
+    and spacing, so their text is not compared."""
     for name, value in data.items():
         try:
             field = model._meta.get_field(name)
@@ -95,6 +99,9 @@ def _numbers(model, data):
             continue
         if isinstance(field, (models.DecimalField, models.FloatField)) and value is not None:
             data[name] = Decimal(str(value))
+        elif isinstance(field, StreamField) and isinstance(value, str):
+            with contextlib.suppress(ValueError):  # not JSON: compared as written
+                data[name] = json.loads(value)
     return data
 
 
