@@ -49,7 +49,13 @@
         timer = setTimeout(update, name === "input" ? 250 : 0);
       });
     });
-    // Wagtail's slug controller rewrites the field on blur of the title; put ours back.
+    // Wagtail's title→slug sync (w-sync) announces each write with a cancelable
+    // "w-sync:apply" on the slug field: while the slug is ours, it must not write the
+    // Chinese auto-slug over the pinyin (it may fire after our answer has arrived).
+    slug.addEventListener("w-sync:apply", function (event) {
+      if (!typedByEditor) event.preventDefault();
+    });
+    // Any other rewrite on blur of the title; put ours back.
     slug.addEventListener("blur", function () {
       if (!typedByEditor && ours && slug.value !== ours && /[^\x00-\x7f]/.test(slug.value)) {
         slug.value = ours;
