@@ -65,6 +65,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
 
 from campaigns.models import EpisodePage, SeriesPage  # noqa: E402
 
@@ -93,7 +94,9 @@ def build_content(items):
         body = [
             (
                 "paragraph",
-                f.RichText(f"<p>第{n}集：孩子们在乡村学校里读书，志愿者每周来上课。</p>"),
+                f.RichText(
+                    str(format_html("<p>第{}集：孩子们在乡村学校里读书，志愿者每周来上课。</p>", n))
+                ),
             ),
             (
                 "image",
