@@ -77,10 +77,15 @@ def test_the_lock_is_exclusive_and_released(db):
 def test_another_server_holding_the_advisory_lock_makes_the_job_skip(tree):
     """Two app servers: the other one's database session holds the lock."""
     other = connections.create_connection("default")
+    key = _advisory_key("publish_scheduled")
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_advisory_key("publish_scheduled")])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
         assert "holds the lock; skipped" in run_job()
+        # Unlock explicitly: a closed session's locks go when its backend exits, which the
+        # server does after the client has moved on, so the next run could still see them.
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
     finally:
         other.close()
     assert "holds the lock" not in run_job()
