@@ -10,7 +10,17 @@ import pytest
 
 from tongxin.scripts import words
 from tongxin.scripts.domain import domain_pairs
-from tongxin.scripts.engine import HANS, HANT, Rules, convert_text, corner_quotes
+from tongxin.scripts.engine import (
+    HANS,
+    HANT,
+    Rules,
+    _convert_many,
+    config_for,
+    convert_text,
+    corner_quotes,
+    plain_converter,
+    text_converter,
+)
 
 PLAIN = opencc.OpenCC("s2tw")
 SHIPPED = Rules(domain_pairs())
@@ -195,3 +205,49 @@ def test_corner_quotes_setting_applies_to_the_traditional_rendition_only():
 def test_text_without_hot_characters_is_one_opencc_call():
     assert words.analyse("今天天气很好", PLAIN.convert) == ("今天天氣很好", {})
     assert words.analyse("hello", PLAIN.convert) == ("hello", {})
+
+
+def test_segmenter_cuts_as_jieba_does():
+    seg = words.segmenter()
+    tokenizer = seg.tokenizer
+    for text in ("这所学校已有百年历史", "医生发现他的头发干了", "十几分钟后范志明来了", "一"):
+        route = {}
+        tokenizer.calc(text, tokenizer.get_DAG(text), route)
+        expected, i = [], 0
+        while i < len(text):
+            end = route[i][1] + 1
+            expected.append(text[i:end])
+            i = end
+        assert seg.cut(text) == expected
+
+
+def test_runs_between_rules_convert_in_one_call_as_they_would_one_by_one():
+    # Rules cut the sentence into runs; each converts as if on its own (a word at a rule's
+    # edge keeps OpenCC's answer), but all of them in one OpenCC call.
+    rules = Rules([("基金会", "基金會"), ("志愿者", "志願者")])
+    convert = text_converter(config_for(HANS, HANT, "tw"))
+    runs = [
+        ("范志明说", False, True),
+        ("的头发干了", True, True),
+        ("于海燕说夏天干得快", True, False),
+    ]
+    one_by_one = [convert(*run) for run in runs]
+    text = "范志明说基金会的头发干了志愿者于海燕说夏天干得快"
+    expected = f"{one_by_one[0]}基金會{one_by_one[1]}志願者{one_by_one[2]}"
+    assert convert_text(text, source=HANS, target=HANT, rules=rules) == expected
+    assert one_by_one[0] == "范志明說" and one_by_one[2].startswith("於海燕")
+
+    plain = plain_converter(config_for(HANS, HANT, "tw"))
+    calls = []
+
+    def counting(text):
+        calls.append(text)
+        return plain(text)
+
+    assert _convert_many(convert, counting, words.analyse, runs) == one_by_one
+    # One call converts the runs; the others are the warm-up of the dictionary phrases
+    # (once per converter) and single words.
+    assert [c for c in calls if 4 < len(c) < 1000] == ["\ue004".join(r[0] for r in runs)]
+    # Text that holds the joining character itself is converted run by run.
+    odd = [("头\ue004发", False, True), ("干了", True, False)]
+    assert convert.many(odd) == [convert(*odd[0]), convert(*odd[1])]

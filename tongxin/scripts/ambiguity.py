@@ -21,6 +21,7 @@ from .engine import (
     _opencc,
     _Stream,
     config_for,
+    plain_converter,
 )
 from .words import analyse, standalone
 
@@ -69,9 +70,10 @@ CONTEXT_CHARS = 6
 CONTEXT_DEPENDENT = words.CONTEXT_CHARS | frozenset(words.SURNAME_FORMS)
 
 
-def _rendered_chars(run: str, conv: opencc.OpenCC, indexes: list[int]):
-    """``{index: (rendered, plain OpenCC, Decision or None)}`` for the word-aware rendition."""
-    plain = functools.partial(_opencc, conv)
+def _rendered_chars(run: str, plain, indexes: list[int]):
+    """``{index: (rendered, plain OpenCC, Decision or None)}`` for the word-aware rendition.
+
+    ``plain``: OpenCC alone (``engine.plain_converter``)."""
     converted = plain(run)
     if len(converted) != len(run):
         # A phrase changed length somewhere: decide each character from its neighbourhood.
@@ -197,7 +199,9 @@ def ambiguous_report(
                         *_risk(piece, i, None, True),
                     )
                 continue
-            rendered = _rendered_chars(piece, conv, indexes)
+            rendered = _rendered_chars(
+                piece, plain_converter(config_for(HANS, HANT, variant)), indexes
+            )
             for i in indexes:
                 form, plain_form, decision = rendered[i]
                 add(

@@ -222,16 +222,38 @@ class _Segmenter:
     def cut(self, text: str) -> list[str]:
         """jieba's dictionary segmentation (no HMM) of a run of CJK characters.
 
-        The steps of ``Tokenizer.cut`` without its regular-expression split and generator,
-        which cost more than the segmentation on the short windows this module cuts.
+        ``Tokenizer.get_DAG`` and ``calc`` in one pass, without its regular-expression
+        split and generator, which cost more than the segmentation on the short windows
+        this module cuts. Same answer, ties included (the longer word wins).
         """
-        tokenizer = self.tokenizer
-        route: dict = {}
-        tokenizer.calc(text, tokenizer.get_DAG(text), route)
+        freqs = self.tokenizer.FREQ
+        get = freqs.get
+        logtotal = math.log(self.tokenizer.total)
+        n = len(text)
+        score = [0.0] * (n + 1)
+        ends = [0] * (n + 1)
+        for idx in range(n - 1, -1, -1):
+            best = None
+            best_end = idx + 1
+            end = idx + 1
+            freq = get(text[idx])
+            while freq is not None:
+                if freq:
+                    value = math.log(freq) - logtotal + score[end]
+                    if best is None or value >= best:
+                        best, best_end = value, end
+                if end >= n:
+                    break
+                end += 1
+                freq = get(text[idx:end])
+            if best is None:
+                best = math.log(get(text[idx]) or 1) - logtotal + score[idx + 1]
+            score[idx] = best
+            ends[idx] = best_end
         words = []
         i = 0
-        while i < len(text):
-            end = route[i][1] + 1
+        while i < n:
+            end = ends[i]
             words.append(text[i:end])
             i = end
         return words
@@ -342,6 +364,7 @@ def _decisive_spans(text: str) -> list[tuple[int, int]]:
 # Surnames OpenCC gets wrong on their own. The others (钟 → 鍾, 叶 → 葉, 沈, 谷, 萧 → 蕭) only
 # need a look where one of OpenCC's phrases changed them (谷雨晴 → 穀雨).
 SURNAMES_TO_DECIDE = frozenset("范余于郁游朴")
+_CONTEXT_ONLY = CONTEXT_CHARS - set(SURNAME_FORMS)
 _SINGLE_RE = re.compile("[" + "".join(sorted(CONTEXT_CHARS | set(SURNAME_FORMS))) + "]")
 
 
@@ -357,17 +380,20 @@ def _covered(text: str, i: int, seg: _Segmenter) -> bool:
     n = len(text)
     surname = text[i] in SURNAME_FORMS
     covering = []
-    # Shortest words first: a two-character word is by far the usual cover.
-    for length in range(2, MAX_WORD + 1):
-        for start in range(i - length + 1 if i >= length - 1 else 0, i + 1):
-            end = start + length
-            if end > n:
-                break
+    for start in range(i - MAX_WORD + 1 if i >= MAX_WORD - 1 else 0, i + 1):
+        if start < i and get(text[start : i + 1]) is None:
+            continue  # not even the start of a word (jieba lists every word's prefixes)
+        end = i + 2 if start == i else i + 1
+        last = min(n, start + MAX_WORD)
+        while end <= last:
             freq = get(text[start:end])
+            if freq is None:
+                break  # no longer word starts here either
             if freq and not (surname and start == i and _name_like(text[start:end], freq, seg)):
                 if not _crossed(text, start, end, get):
                     return True
                 covering.append((start, end))
+            end += 1
     if not covering:
         return False
     lo, hi = _clause(text, i, i + 1)
@@ -521,7 +547,7 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
     for length in (4, 3, 2):
         if text[i : i + length] in _site_people:
             return f"站点署名或化名「{text[i : i + length]}」"
-    after = text[i + 1 : i + 8]
+    after = text[i + 1 : i + 8].partition(OPEN_EDGE)[0]
     title = _title_at(after)
     if title:
         return f"姓氏＋称谓「{text[i]}{title}」"
@@ -603,8 +629,18 @@ def _context_choice(
 MIN_EVIDENCE = 3
 
 
+# Where the engine joined two runs of text that an editor's rule separates: the sentence
+# goes on across it (as at an open end), but no word does.
+OPEN_EDGE = "\ue004"
+
+
 def analyse(
-    text: str, convert, open_left: bool = False, open_right: bool = False
+    text: str,
+    convert,
+    open_left: bool = False,
+    open_right: bool = False,
+    *,
+    base: str | None = None,
 ) -> tuple[str, dict[int, Decision]]:
     """``(rendition, {index: Decision})`` for marker-free simplified ``text``.
 
@@ -612,9 +648,11 @@ def analyse(
     matched there), so a word touching it may be half a word and keeps OpenCC's answer.
 
     ``convert`` is the OpenCC conversion (str -> str) of the variant. A decision is listed
-    for every character this pass changed.
+    for every character this pass changed; ``base``: ``convert(text)`` if already made.
+    ``OPEN_EDGE`` characters in ``text`` are open ends inside it.
     """
-    base = convert(text)
+    if base is None:
+        base = convert(text)
     if len(base) != len(text) or text.isascii():
         return base, {}
     spans = _decisive_spans(text)
@@ -623,7 +661,7 @@ def analyse(
         return base, {}
     seg = segmenter()
     is_word = seg.tokenizer.FREQ.get
-    out = list(base)
+    out = _Out(base)
     decisions: dict[int, Decision] = {}
     resegmented = bytearray(len(text))  # 1 where the word-by-word pass already decided
     phrased = bytearray(len(text))  # 1 where one of OpenCC's decisive phrases holds it
@@ -644,31 +682,72 @@ def analyse(
                 forced = b
             continue
         lo, hi = _clause(text, a, b)
-        edges = (lo == 0 and open_left, hi == len(text) and open_right)
+        edges = (
+            open_left if lo == 0 else text[lo - 1] == OPEN_EDGE,
+            open_right if hi == len(text) else text[hi] == OPEN_EDGE,
+        )
         done = _resegment(text, max(lo, done), hi, lo, convert, out, decisions, seg, edges)
         resegmented[lo:done] = b"\x01" * (done - lo)
     if singles is not None:
         for match in _SINGLE_RE.finditer(text, singles.start()):
             i = match.start()
-            if resegmented[i] or not _worth_a_look(text, i, seg, out):
+            if resegmented[i]:
                 continue
-            if text[i] in CONTEXT_CHARS and text[i] not in SURNAME_FORMS:
+            context_only = text[i] in _CONTEXT_ONLY
+            if (context_only and phrased[i]) or not _worth_a_look(text, i, seg, out):
+                continue
+            if context_only:
                 # Context decides wherever no phrase of OpenCC's did: alone, or inside a
                 # word its dictionary does not hold (舍入, which it writes 舍入 for 捨入).
-                if phrased[i]:
-                    continue
                 alone = None  # _single reads the neighbouring words itself
             elif _covered(text, i, seg):
                 continue
             else:
                 alone = True
-            if (i == 0 and open_left) or (i == len(text) - 1 and open_right):
+            if (open_left if i == 0 else text[i - 1] == OPEN_EDGE) or (
+                open_right if i == len(text) - 1 else text[i + 1] == OPEN_EDGE
+            ):
                 continue
             _single(text, i, out, decisions, seg, convert, alone)
-    return "".join(out), decisions
+    return out.text(), decisions
 
 
-def _worth_a_look(text: str, i: int, seg: _Segmenter, out: list) -> bool:
+class _Out:
+    """OpenCC's rendition of the text and the characters this pass changed: reads and
+    writes like a list of characters, without making one of a whole page."""
+
+    __slots__ = ("base", "patches")
+
+    def __init__(self, base: str):
+        self.base = base
+        self.patches: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        return self.patches.get(i) or self.base[i]
+
+    def __setitem__(self, i: int, ch: str) -> None:
+        self.patches[i] = ch
+
+    def slice(self, a: int, b: int) -> str:
+        if not self.patches:
+            return self.base[a:b]
+        return "".join(self[i] for i in range(a, b))
+
+    def text(self) -> str:
+        if not self.patches:
+            return self.base
+        parts = []
+        pos = 0
+        base = self.base
+        for i in sorted(self.patches):
+            parts.append(base[pos:i])
+            parts.append(self.patches[i])
+            pos = i + 1
+        parts.append(base[pos:])
+        return "".join(parts)
+
+
+def _worth_a_look(text: str, i: int, seg: _Segmenter, out: _Out) -> bool:
     """Cheap test first: could standing alone change anything for ``text[i]``? Most
     occurrences fail it (关于他, 发展), which spares them the dictionary look-ups."""
     ch = text[i]
@@ -685,12 +764,16 @@ def _worth_a_look(text: str, i: int, seg: _Segmenter, out: list) -> bool:
         ):
             return True
     if ch in CONTEXT_CHARS:
-        if i > 0 and text[i - 1] == ch:
+        if i > 0 and (text[i - 1] == ch or text[i - 1] in _neighbours(ch, "L")):
             return True
-        table = context_table()
-        left = table.get((ch, "L", text[i - 1])) if i > 0 else None
-        return bool(left or table.get((ch, "R", text[i + 1 : i + 2])))
+        return text[i + 1 : i + 2] in _neighbours(ch, "R")
     return False
+
+
+@functools.cache
+def _neighbours(char: str, side: str) -> frozenset[str]:
+    """The neighbours on ``side`` that ``data/context.tsv`` has counts for."""
+    return frozenset(nb for ch, sd, nb in context_table() if ch == char and sd == side and nb)
 
 
 def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None:
@@ -732,6 +815,8 @@ def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None
 def _force_phrase(text, a, b, convert, out, decisions) -> None:
     phrase = text[a:b]
     rendition = _phrase_rendition(phrase, convert)
+    if not rendition or out.slice(a, b) == rendition:
+        return
     for at, after in zip(range(a, b), rendition, strict=False):
         if out[at] != after:
             decisions[at] = Decision(after, out[at], f"词典词「{phrase}」（未被其他词切开）")
@@ -742,6 +827,11 @@ def _phrase_rendition(phrase: str, convert) -> str:
     key = (convert, phrase)
     rendition = _renditions.get(key)
     if rendition is None:
+        if convert not in _warmed:
+            _warm(convert)
+            rendition = _renditions.get(key)
+            if rendition is not None:
+                return rendition
         rendition = convert(phrase)
         if len(rendition) != len(phrase):
             rendition = ""
@@ -750,8 +840,22 @@ def _phrase_rendition(phrase: str, convert) -> str:
     return rendition
 
 
-# Phrase -> rendition per converter: the same few thousand phrases recur on every page.
+def _warm(convert) -> None:
+    """The renditions every page needs (the decisive phrases, the characters this module
+    decides), in one OpenCC call: no article pays for them a few at a time."""
+    _warmed.add(convert)
+    keys = sorted(_WARM)
+    converted = convert("\n".join(keys)).split("\n")
+    if len(converted) != len(keys):
+        return
+    for phrase, rendition in zip(keys, converted, strict=True):
+        _renditions[(convert, phrase)] = rendition if len(rendition) == len(phrase) else ""
+
+
+# Phrase -> rendition per converter (``engine.plain_converter``): the same few thousand
+# phrases recur on every page.
 _renditions: dict = {}
+_warmed: set = set()
 
 
 def _convert_word(word: str, convert, seg: _Segmenter) -> str:
@@ -811,3 +915,14 @@ def _resegment(text, lo, hi, clause_lo, convert, out, decisions, seg, edges) -> 
     if clipped_right and words:
         return hi - len(words[-1])
     return hi
+
+
+def clear_caches() -> None:
+    """Forget the renditions memoised from text seen so far (the benchmark's cold start).
+    The warm set (``_warm``: the decisive phrases and the characters decided here) stays:
+    it is the dictionary's, not the text's."""
+    for key in [key for key in _renditions if key[0] not in _warmed or key[1] not in _WARM]:
+        del _renditions[key]
+
+
+_WARM = decisive_phrases() | CONTEXT_CHARS | frozenset(SURNAME_FORMS)
