@@ -158,7 +158,15 @@ def test_context_model_follows_clear_evidence_and_explains(monkeypatch):
 def test_context_model_keeps_opencc_without_clear_evidence(monkeypatch):
     table = {("干", "*", ""): {"幹": 40, "乾": 20}, ("干", "R", "得"): {"乾": 2, "幹": 2}}
     monkeypatch.setattr(words, "context_table", lambda: table)
-    assert words.analyse("夏天干得快", PLAIN.convert)[0] == "夏天幹得快"
+    # 天干 is cut (夏天 / 干), but a lone context character's own OpenCC form (幹) is no
+    # evidence either: OpenCC's answer stays.
+    assert words.analyse("夏天干得快", PLAIN.convert)[0] == PLAIN.convert("夏天干得快")
+
+
+def test_a_character_cut_from_a_phrase_keeps_the_phrase_form_without_evidence():
+    # jieba reads 钟 / 声响 / 了 against OpenCC's 钟声; alone, OpenCC writes 钟 as 鍾.
+    assert PLAIN.convert("钟") == "鍾"
+    assert to_hant("下课了，钟声响了。") == "下課了，鐘聲響了。"
 
 
 def test_context_inside_a_word_opencc_does_not_hold():
@@ -173,10 +181,19 @@ def test_context_inside_a_word_opencc_does_not_hold():
     assert to_hant("孩子们画的复活节彩蛋。") == "孩子們畫的復活節彩蛋。"
 
 
+def test_the_editors_panel_shows_what_the_context_model_decided_and_why():
+    from tongxin.scripts.ambiguity import ambiguous_report
+
+    rows = ambiguous_report("将正数向上舍入。", only_context=True)
+    [row] = [row for row in rows if row["char"] == "舍"]
+    assert (row["rendered"], row["opencc"], row["risk"]) == ("捨", "舍", "medium")
+    assert row["reason"].startswith("上下文（语料统计）后字「入」：捨 ")
+
+
 def test_the_shipped_context_table_loads():
     table = words.context_table()
     chars = {char for char, side, _ in table if side == "*"}
-    assert chars <= words.CONTEXT_CHARS and {"发", "制", "复"} <= chars
+    assert chars <= words.CONTEXT_CHARS and {"发", "制", "复", "钟", "舍", "借"} <= chars
     assert all(counts for counts in table.values())
 
 

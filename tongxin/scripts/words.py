@@ -893,8 +893,12 @@ def _resegment(text, lo, hi, clause_lo, convert, out, decisions, seg, edges) -> 
         if (k == 0 and clipped_left) or (k == len(words) - 1 and clipped_right):
             continue
         if len(word) == 1:
-            # The phrase that decided this character was cut: it stands on its own now.
+            # The phrase that decided this character was cut: it stands on its own now. A
+            # context character's own OpenCC form is only a default (钟 → 鍾, where 钟声响了
+            # means 鐘): the phrase's form stays unless a name or the context decides.
             alone = _phrase_rendition(word, convert)
+            if word in CONTEXT_CHARS:
+                alone = out[start]
             if len(alone) == 1 and alone != out[start]:
                 decisions[start] = Decision(alone, out[start], f"单字成词（分词 {shown}）")
                 out[start] = alone
