@@ -64,6 +64,54 @@ GUARDS = [
     ("账户余额不足。", "賬戶餘額不足。"),
 ]
 
+# Names the recogniser reads from general knowledge: roles before 于, withheld names,
+# given names of children today, jieba's own full names, speech verbs, more surnames.
+MORE_NAMES = [
+    ("记者于晓东报道。", "記者于曉東報道。"),
+    ("社工于明对记者说，孩子们需要陪伴。", "社工于明對記者說，孩子們需要陪伴。"),
+    ("校长于红梅参加了活动。", "校長于紅梅參加了活動。"),
+    ("关于于晓东的报道很多。", "關於于曉東的報道很多。"),
+    ("犯罪嫌疑人于某已被警方控制。", "犯罪嫌疑人于某已被警方控制。"),
+    ("受害儿童范某某目前情况稳定。", "受害兒童范某某目前情況穩定。"),
+    ("于梓涵今年上三年级。", "于梓涵今年上三年級。"),
+    ("余欣妍说，她想当老师。", "余欣妍說，她想當老師。"),
+    ("于乐乐是一名大学生志愿者。", "于樂樂是一名大學生志願者。"),
+    ("余立新今年六十八岁。", "余立新今年六十八歲。"),
+    ("于长江说，这里的孩子们很努力。", "于長江說，這裡的孩子們很努力。"),
+    ("于建设表示，明年会继续捐款。", "于建設表示，明年會繼續捐款。"),
+    ("于佳和余洋是同学。", "于佳和余洋是同學。"),
+    ("王郁文和李郁都是志愿者。", "王郁文和李郁都是志願者。"),
+    ("岳志明说，岳老师和涂医生也来了。", "岳志明說，岳老師和涂醫生也來了。"),
+]
+MORE_GUARDS = [
+    ("在某种程度上，于某种意义而言", "在某種程度上，於某種意義而言"),
+    ("于北京举行的发布会上，余女士介绍了项目。", "於北京舉行的發佈會上，余女士介紹了項目。"),
+    ("他很忧郁。", "他很憂鬱。"),
+    ("抑郁症患者得到了帮助。", "抑鬱症患者得到了幫助。"),
+    ("五岳归来不看山。", "五嶽歸來不看山。"),
+    ("墙上涂满了颜色。", "牆上塗滿了顏色。"),
+    ("孩子们涂上了颜色。", "孩子們塗上了顏色。"),
+    ("郁郁葱葱的山林。", "鬱鬱蔥蔥的山林。"),  # OpenCC's longer phrase inside stands
+    ("由于天气原因，活动推迟。", "由於天氣原因，活動推遲。"),
+]
+
+
+@pytest.mark.parametrize(("hans", "hant"), MORE_NAMES)
+def test_more_names_take_their_forms(hans, hant):
+    assert to_hant(hans) == hant != PLAIN.convert(hans)
+
+
+@pytest.mark.parametrize(("hans", "hant"), MORE_GUARDS)
+def test_more_ordinary_words_stay_words(hans, hant):
+    assert to_hant(hans) == hant
+
+
+def test_a_withheld_name_says_why():
+    text = "受害儿童范某某目前情况稳定。"
+    decision = words.analyse(text, PLAIN.convert)[1][text.index("范")]
+    assert decision.rendered == "范" and "范某某" in decision.reason
+
+
 BOUNDARIES = [
     # (simplified, Tongxin, plain OpenCC): a dictionary phrase cut through a word.
     ("这所学校已有百年历史。", "這所學校已有百年歷史。", "這所學校已有百年曆史。"),

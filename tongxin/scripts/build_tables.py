@@ -5,8 +5,8 @@
 Writes
 - ``data/phrases.txt``: the simplified keys of OpenCC's own phrase dictionaries (the
   ``STPhrases`` pair that ``s2t``/``s2tw`` use) whose rendition differs from converting their
-  characters one by one: the phrases that decide something, added to jieba's dictionary so
-  segmentation knows them;
+  characters one by one, or from a shorter such phrase inside them: the phrases that decide
+  something, added to jieba's dictionary so segmentation knows them;
 - ``data/context.tsv``: for each character of ``words.CONTEXT_CHARS``, how often each
   traditional form follows / precedes each neighbouring character in the *build* half of an
   openly licensed Taiwan-standard corpus;
@@ -90,9 +90,26 @@ def build_phrases() -> list[str]:
             key = line.partition("\t")[0]
             if len(key) > 1 and any(ch in ambiguous for ch in key):
                 keys.add(key)
-    return sorted(
-        key for key in keys if conv.convert(key) != "".join(conv.convert(ch) for ch in key)
-    )
+    renditions = {key: conv.convert(key) for key in keys}
+    decisive = {
+        key
+        for key, rendition in renditions.items()
+        if rendition != "".join(conv.convert(ch) for ch in key)
+    }
+    # A longer phrase that writes a decisive phrase inside it otherwise (郁郁葱葱 → 鬱鬱,
+    # against 郁郁 → 郁郁) decides too, though its characters agree one by one.
+    for key, rendition in renditions.items():
+        if key in decisive or len(rendition) != len(key):
+            continue
+        for start in range(len(key) - 1):
+            for end in range(start + 2, len(key) + 1):
+                part = key[start:end]
+                if part != key and part in decisive and renditions[part] != rendition[start:end]:
+                    decisive.add(key)
+                    break
+            if key in decisive:
+                break
+    return sorted(decisive)
 
 
 def corpus_sentences(share: Path):

@@ -48,6 +48,8 @@ SURNAME_FORMS = {
     "萧": "蕭",
     "沈": "沈",
     "谷": "谷",
+    "岳": "岳",
+    "涂": "涂",
 }
 # Forms of address after a surname: 余老师, 游阿姨, 范主任.
 TITLES = tuple(
@@ -123,6 +125,22 @@ NOT_GIVEN_NAME = frozenset(
     "的了是在和与及或也都就还又把被让给对向从到为以于之而说道等个们这那其此我你他她它很不没"
     "有一二三四五六七八九十百千万几两年月日时分秒各每该本上下中内外前后里来去过得着地将会要能"
     "可已再才更最并但却所如若则因由从自至当曾已经元岁次位名号"
+)
+
+# Characters of given names common since the 1990s that jieba's list of names (older) has
+# seldom or never seen; hardly any of them starts an ordinary word after a surname.
+GIVEN_NAME_CHARS = frozenset(
+    "梓涵轩宸睿妍萱彤芮歆玥骁钰淼翀昕晗璇皓淇曦沐奕熙悦馨蕾雯瑾祺鑫钧珺琦琰瑜璐瑛婧婕娅"
+    "妮姝婉娴嫣媛颖璟锦烨炜煜焱淳瀚灏澄潇滢漪霖霏霆靖筱菁蓓蕊薇芸茜莹菲苒芊岚峥昊昱晟暄"
+    "晔栩桐楠榕槿樾柠彦恺悠恬骏鹏麟凯铮锴洺浠沫"
+)
+# After a common surname, a character that is a surname elsewhere is a given name's and
+# takes the same form (王郁文, 李郁).
+GIVEN_NAME_FORMS = {"郁": "郁"}
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜程苏魏"
+    "吕丁任姚卢姜崔谭陆汪金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严"
+    "覃武戴莫孔向汤"
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -268,6 +286,9 @@ class _Segmenter:
                 if len(word) == 3 and tag.startswith("nr"):
                     for ch in word[1:]:
                         counts[ch] = counts.get(ch, 0) + 1
+            # jieba's names are older than the children in our stories (梓涵, 欣妍, 睿宸).
+            for ch in GIVEN_NAME_CHARS:
+                counts[ch] = max(counts.get(ch, 0), NAME_CHAR_MIN * 2)
             self._name_chars = counts
         return self._name_chars
 
@@ -361,9 +382,11 @@ def _decisive_spans(text: str) -> list[tuple[int, int]]:
     return sorted(longest.items())
 
 
+# Surnames that are also common verbs (涂满了, 涂上): never with a one-character given name.
+VERB_SURNAMES = frozenset("涂")
 # Surnames OpenCC gets wrong on their own. The others (钟 → 鍾, 叶 → 葉, 沈, 谷, 萧 → 蕭) only
 # need a look where one of OpenCC's phrases changed them (谷雨晴 → 穀雨).
-SURNAMES_TO_DECIDE = frozenset("范余于郁游朴")
+SURNAMES_TO_DECIDE = frozenset("范余于郁游朴岳涂")
 _CONTEXT_ONLY = CONTEXT_CHARS - set(SURNAME_FORMS)
 _SINGLE_RE = re.compile("[" + "".join(sorted(CONTEXT_CHARS | set(SURNAME_FORMS))) + "]")
 
@@ -415,7 +438,9 @@ def _name_like(word: str, freq: int, seg: _Segmenter) -> bool:
     # 范志 (n, 10) and 范文 (nr) are jieba's leftovers of names; 余切 (r), 余数 (m) are words.
     tag = seg.tag(word)
     if tag.startswith("nr"):
-        return freq < COMMON_WORD
+        # 于长江 (nr, 339): a whole name jieba knows; 范文 (nr): a common word's worth only
+        # when it is frequent.
+        return len(word) >= 3 or freq < COMMON_WORD
     return freq < RARE_WORD and tag in ("n", "nz", "")
 
 
@@ -506,6 +531,10 @@ def _given_name(surname: str, given: str, next_pair: str, seg: _Segmenter) -> bo
             return True
         return (freqs.get(next_pair) or 0) < COMMON_WORD
     tag = seg.tag(given)
+    if freq < COMMON_WORD and min(seg.name_chars().get(ch, 0) for ch in given) >= COMMON_NAME_CHAR:
+        return True  # 立新 (jieba: an adverb, 51 times) of two characters names are made of
+    if given[0] == given[1]:
+        return True  # 丹丹, 乐乐: a doubled character of names
     if tag.startswith(NOT_NAME_TAGS):
         return False
     if surname == "于":
@@ -534,8 +563,76 @@ def _verb(word: str, seg: _Segmenter) -> bool:
 # nr) to be read as part of one: 志 363, 兰 364, 晴 25; 弦 21 … 值 4, 页 2, 串 0.
 NAME_CHAR_MIN = 15
 COMMON_NAME_CHAR = 100  # 明 744, 华 517: a name's character whatever follows it
-# What may stand right before a name that begins with 于 (elsewhere 于 follows a verb).
-BEFORE_NAME = frozenset("和与及、的给让被对向跟同将把请由是为据称叫找问替帮带陪送")
+# What may stand right before a name that begins with 于 (elsewhere 于 follows a verb);
+# 于 itself too: a preposition never follows 关于, 对于, 由于.
+BEFORE_NAME = frozenset("和与及、的给让被对向跟同将把请由是为据称叫找问替帮带陪送于")
+# Who someone is, written right before the name (记者于晓东, 校长于红梅, 社工于明): the
+# forms of address, and these.
+ROLES = frozenset(
+    [
+        *TITLES,
+        "记者",
+        "通讯员",
+        "志愿者",
+        "义工",
+        "学生",
+        "受助学生",
+        "负责人",
+        "发起人",
+        "创始人",
+        "村民",
+        "居民",
+        "家长",
+        "老人",
+        "儿童",
+        "孩子",
+        "女孩",
+        "男孩",
+        "母亲",
+        "父亲",
+        "教师",
+        "员工",
+        "队员",
+        "代表",
+        "嫌疑人",
+        "当事人",
+        "受害人",
+        "主任",
+        "校长",
+        "副校长",
+        "儿童主任",
+    ]
+)
+_ROLE_LENGTHS = sorted({len(role) for role in ROLES}, reverse=True)
+# After a surname, 某 or 某某 stands for a withheld given name (于某, 范某某) unless it
+# starts a word of its own (于某种程度, 于某日).
+_NOT_ANONYMOUS = frozenset("种些个日年月天时地处项次类位件人方")
+
+
+# What follows a person's name and never a place or thing that 于 governs: speech and report
+# verbs (于长江说, 于建设表示).
+SPEECH = ("说", "表示", "介绍", "告诉", "认为", "回忆", "坦言", "指出", "透露", "感慨", "笑着说")
+# What may follow a one-character given name after 于 at the start of a clause (于佳和余洋).
+_NAME_THEN = frozenset("和与、说")
+
+
+def _speech_at(text: str) -> str:
+    for verb in SPEECH:
+        if text.startswith(verb):
+            return verb
+    return ""
+
+
+def _clause_start(text: str, i: int) -> bool:
+    return i == 0 or not _is_cjk(text[i - 1])
+
+
+def _after_role(text: str, i: int) -> str:
+    """The role written right before ``text[i]`` (记者 in 记者于晓东), or ''."""
+    for length in _ROLE_LENGTHS:
+        if i >= length and text[i - length : i] in ROLES:
+            return text[i - length : i]
+    return ""
 
 
 # A jieba frequency from which a word is common enough to outweigh a name reading.
@@ -555,12 +652,21 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
         return f"称呼「{text[i - 1]}{text[i]}」"
     if not after or not _is_cjk(after[0]) or after[0] in NOT_GIVEN_NAME:
         return None
-    if text[i] == "于" and i > 0 and _is_cjk(text[i - 1]) and text[i - 1] not in BEFORE_NAME:
+    role = _after_role(text, i)
+    if (
+        text[i] == "于"
+        and i > 0
+        and _is_cjk(text[i - 1])
+        and text[i - 1] not in BEFORE_NAME
+        and not role
+    ):
         return None  # 相对于, 适用于, 结束于: the preposition after a verb
+    if after[0] == "某" and (after[1:2] == "某" or after[1:2] not in _NOT_ANONYMOUS):
+        return f"姓氏＋「某」（隐去的名字）「{text[i : i + 2 + (after[1:2] == '某')]}」"
     two = len(after) >= 2 and _is_cjk(after[1]) and after[1] not in NOT_GIVEN_NAME
     if two:
         given = after[:2]
-        titled = _title_at(after[2:])
+        titled = _title_at(after[2:]) or _speech_at(after[2:])
         if titled or _given_name(text[i], given, after[1:3], seg):
             return f"人名「{text[i : i + 3]}」（姓氏＋名）"
         # 余静老师, 于丽表示: one character of name, then a title or a common verb.
@@ -569,10 +675,25 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
             return f"人名「{text[i : i + 2]}」（姓氏＋名）"
         return None
     # A one-character given name meets the end of the clause or a particle; 于 + one
-    # character is far more often a preposition (于此, 于今) than a name.
-    if text[i] == "于" or seg.is_word(after[:1] + after[1:2]):
+    # character is far more often a preposition (于此, 于今) than a name, unless a role
+    # names the person first (社工于明对记者说).
+    if seg.is_word(after[:1] + after[1:2]) or text[i] in VERB_SURNAMES:
+        return None
+    if text[i] == "于" and not (
+        seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN
+        and (role or (_clause_start(text, i) and after[1:2] in _NAME_THEN))
+    ):
         return None
     return f"人名「{text[i : i + 2]}」（姓氏＋名）"
+
+
+def _given_name_at(text: str, i: int, seg: _Segmenter) -> str | None:
+    """Why ``text[i]`` is part of a given name after a common surname (王郁文), or None."""
+    if text[i] not in GIVEN_NAME_FORMS or i == 0 or text[i - 1] not in COMMON_SURNAMES:
+        return None
+    if seg.is_word(text[i - 1 : i + 1]) or (i > 1 and seg.is_word(text[i - 2 : i])):
+        return None
+    return f"名字「{text[i - 1 : i + 1]}」（常见姓氏之后）"
 
 
 def standalone(text: str, i: int) -> bool:
@@ -751,12 +872,15 @@ def _worth_a_look(text: str, i: int, seg: _Segmenter, out: _Out) -> bool:
     """Cheap test first: could standing alone change anything for ``text[i]``? Most
     occurrences fail it (关于他, 发展), which spares them the dictionary look-ups."""
     ch = text[i]
+    if ch in GIVEN_NAME_FORMS and i > 0 and text[i - 1] in COMMON_SURNAMES:
+        return True
     if ch in SURNAME_FORMS and (ch in SURNAMES_TO_DECIDE or out[i] != SURNAME_FORMS[ch]):
         after = text[i + 1 : i + 4]
         if after[:1] and (
             seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN
             and after[0] not in NOT_GIVEN_NAME
             or _title_at(after)
+            or after[0] == "某"
             or (i > 0 and text[i - 1] in "老小")
             or text[i : i + 4] in _site_people
             or text[i : i + 3] in _site_people
@@ -780,9 +904,9 @@ def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None
     """A surname or context character that stands alone as a word."""
     ch = text[i]
     if ch in SURNAME_FORMS:
-        why = _name_at(text, i, seg)
+        why = _name_at(text, i, seg) or _given_name_at(text, i, seg)
         if why:
-            form = SURNAME_FORMS[ch]
+            form = GIVEN_NAME_FORMS[ch] if why.startswith("名字") else SURNAME_FORMS[ch]
             if form != out[i]:
                 decisions[i] = Decision(form, out[i], why)
             out[i] = form
