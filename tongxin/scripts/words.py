@@ -888,16 +888,27 @@ def _worth_a_look(text: str, i: int, seg: _Segmenter, out: _Out) -> bool:
         ):
             return True
     if ch in CONTEXT_CHARS:
-        if i > 0 and (text[i - 1] == ch or text[i - 1] in _neighbours(ch, "L")):
+        left, right = _neighbours(ch)
+        if i > 0 and (text[i - 1] == ch or text[i - 1] in left):
             return True
-        return text[i + 1 : i + 2] in _neighbours(ch, "R")
+        return text[i + 1 : i + 2] in right
     return False
 
 
-@functools.cache
-def _neighbours(char: str, side: str) -> frozenset[str]:
-    """The neighbours on ``side`` that ``data/context.tsv`` has counts for."""
-    return frozenset(nb for ch, sd, nb in context_table() if ch == char and sd == side and nb)
+def _neighbours(char: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The neighbours before and after ``char`` that the context table has counts for."""
+    table = context_table()
+    found = _neighbour_sets.get(char)
+    if found is None or found[0] is not table:
+        left, right = (
+            frozenset(nb for ch, sd, nb in table if ch == char and sd == side and nb)
+            for side in ("L", "R")
+        )
+        found = _neighbour_sets[char] = (table, left, right)
+    return found[1], found[2]
+
+
+_neighbour_sets: dict = {}
 
 
 def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None:
