@@ -520,18 +520,20 @@ NOT_NAME_TAGS = ("t", "m", "q", "p", "c", "u", "r", "d", "f", "y", "e", "o", "z"
 
 def _given_name(surname: str, given: str, next_pair: str, seg: _Segmenter) -> bool:
     """Whether ``given`` (two characters after a surname) reads as a given name."""
-    if min(seg.name_chars().get(ch, 0) for ch in given) < NAME_CHAR_MIN:
+    name_chars = seg.name_chars()
+    first, second = name_chars.get(given[0], 0), name_chars.get(given[1], 0)
+    if first < NAME_CHAR_MIN or second < NAME_CHAR_MIN:
         return False  # 余弦值, 于页面: characters names are not made of
     freqs = seg.tokenizer.FREQ
     freq = freqs.get(given)
     if not freq:
         # Not a word; but if its second character starts a common word (余弦 + 函数) and
         # is rare in names, the surname's character is a word's first half, not a name.
-        if len(next_pair) < 2 or seg.name_chars().get(given[1], 0) >= COMMON_NAME_CHAR:
+        if len(next_pair) < 2 or second >= COMMON_NAME_CHAR:
             return True
         return (freqs.get(next_pair) or 0) < COMMON_WORD
     tag = seg.tag(given)
-    if freq < COMMON_WORD and min(seg.name_chars().get(ch, 0) for ch in given) >= COMMON_NAME_CHAR:
+    if freq < COMMON_WORD and min(first, second) >= COMMON_NAME_CHAR:
         return True  # 立新 (jieba: an adverb, 51 times) of two characters names are made of
     if given[0] == given[1]:
         return True  # 丹丹, 乐乐: a doubled character of names
@@ -641,9 +643,10 @@ COMMON_WORD = 100
 
 def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
     """Why the surname at ``i`` starts a name, or None."""
-    for length in (4, 3, 2):
-        if text[i : i + length] in _site_people:
-            return f"站点署名或化名「{text[i : i + length]}」"
+    if _site_people:
+        for length in (4, 3, 2):
+            if text[i : i + length] in _site_people:
+                return f"站点署名或化名「{text[i : i + length]}」"
     after = text[i + 1 : i + 8].partition(OPEN_EDGE)[0]
     title = _title_at(after)
     if title:
@@ -652,7 +655,7 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
         return f"称呼「{text[i - 1]}{text[i]}」"
     if not after or not _is_cjk(after[0]) or after[0] in NOT_GIVEN_NAME:
         return None
-    role = _after_role(text, i)
+    role = _after_role(text, i) if text[i] == "于" else ""
     if (
         text[i] == "于"
         and i > 0
