@@ -817,6 +817,7 @@ def analyse(
             i = match.start()
             if resegmented[i]:
                 continue
+            why = None
             context_only = text[i] in _CONTEXT_ONLY
             if (context_only and phrased[i]) or not _worth_a_look(text, i, seg, out):
                 continue
@@ -824,6 +825,13 @@ def analyse(
                 # Context decides wherever no phrase of OpenCC's did: alone, or inside a
                 # word its dictionary does not hold (舍入, which it writes 舍入 for 捨入).
                 alone = None  # _single reads the neighbouring words itself
+            elif text[i] not in CONTEXT_CHARS:
+                # A surname: only a name changes it. The name is the cheaper look (most
+                # such characters in a page are not one), the covering words the dearer.
+                why = _name_at(text, i, seg) or _given_name_at(text, i, seg)
+                if not why or _covered(text, i, seg):
+                    continue
+                alone = True
             elif _covered(text, i, seg):
                 continue
             else:
@@ -832,7 +840,7 @@ def analyse(
                 open_right if i == len(text) - 1 else text[i + 1] == OPEN_EDGE
             ):
                 continue
-            _single(text, i, out, decisions, seg, convert, alone)
+            _single(text, i, out, decisions, seg, convert, alone, why)
     return out.text(), decisions
 
 
@@ -914,11 +922,12 @@ def _neighbours(char: str) -> tuple[frozenset[str], frozenset[str]]:
 _neighbour_sets: dict = {}
 
 
-def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None:
-    """A surname or context character that stands alone as a word."""
+def _single(text, i, out, decisions, seg, convert, standalone_word=True, why=None) -> None:
+    """A surname or context character that stands alone as a word (``why``: the name
+    reading, when the caller has made it already)."""
     ch = text[i]
     if ch in SURNAME_FORMS:
-        why = _name_at(text, i, seg) or _given_name_at(text, i, seg)
+        why = why or _name_at(text, i, seg) or _given_name_at(text, i, seg)
         if why:
             form = GIVEN_NAME_FORMS[ch] if why.startswith("名字") else SURNAME_FORMS[ch]
             if form != out[i]:
