@@ -618,10 +618,16 @@ SPEECH = ("说", "表示", "介绍", "告诉", "认为", "回忆", "坦言", "�
 _NAME_THEN = frozenset("和与、说")
 
 
+_SPEECH_SET = frozenset(SPEECH)
+_SPEECH_FIRST = frozenset(verb[0] for verb in SPEECH)
+
+
 def _speech_at(text: str) -> str:
-    for verb in SPEECH:
-        if text.startswith(verb):
-            return verb
+    if text[:1] not in _SPEECH_FIRST:
+        return ""
+    for length in (3, 2, 1):
+        if text[:length] in _SPEECH_SET:
+            return text[:length]
     return ""
 
 
