@@ -518,8 +518,11 @@ def _is_cjk(ch: str) -> bool:
 NOT_NAME_TAGS = ("t", "m", "q", "p", "c", "u", "r", "d", "f", "y", "e", "o", "z")
 
 
-def _given_name(surname: str, given: str, next_pair: str, seg: _Segmenter) -> bool:
-    """Whether ``given`` (two characters after a surname) reads as a given name."""
+def _given_name(
+    surname: str, given: str, next_pair: str, seg: _Segmenter, strict: bool = False
+) -> bool:
+    """Whether ``given`` (two characters after a surname) reads as a given name;
+    ``strict``: a dictionary word only if jieba tags it a name."""
     name_chars = seg.name_chars()
     first, second = name_chars.get(given[0], 0), name_chars.get(given[1], 0)
     if first < NAME_CHAR_MIN or second < NAME_CHAR_MIN:
@@ -533,6 +536,8 @@ def _given_name(surname: str, given: str, next_pair: str, seg: _Segmenter) -> bo
             return True
         return (freqs.get(next_pair) or 0) < COMMON_WORD
     tag = seg.tag(given)
+    if strict:
+        return tag.startswith(("nr", "nz"))
     if freq < COMMON_WORD and min(first, second) >= COMMON_NAME_CHAR:
         return True  # 立新 (jieba: an adverb, 51 times) of two characters names are made of
     if given[0] == given[1]:
@@ -662,21 +667,21 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
     if not after or not _is_cjk(after[0]) or after[0] in NOT_GIVEN_NAME:
         return None
     role = _after_role(text, i) if text[i] == "于" else ""
-    if (
-        text[i] == "于"
-        and i > 0
-        and _is_cjk(text[i - 1])
-        and text[i - 1] not in BEFORE_NAME
-        and not role
-    ):
-        return None  # 相对于, 适用于, 结束于: the preposition after a verb
+    # 相对于, 适用于, 结束于: the preposition after a verb. After a role 于 may start a name
+    # (校长于红梅), but the role may also be the subject (校长于开学典礼上讲话): then only
+    # a name jieba knows as one, or a given name that is no word, will do.
+    after_verb = (
+        text[i] == "于" and i > 0 and _is_cjk(text[i - 1]) and text[i - 1] not in BEFORE_NAME
+    )
+    if after_verb and not role:
+        return None
     if after[0] == "某" and (after[1:2] == "某" or after[1:2] not in _NOT_ANONYMOUS):
         return f"姓氏＋「某」（隐去的名字）「{text[i : i + 2 + (after[1:2] == '某')]}」"
     two = len(after) >= 2 and _is_cjk(after[1]) and after[1] not in NOT_GIVEN_NAME
     if two:
         given = after[:2]
         titled = _title_at(after[2:]) or _speech_at(after[2:])
-        if titled or _given_name(text[i], given, after[1:3], seg):
+        if titled or _given_name(text[i], given, after[1:3], seg, strict=after_verb):
             return f"人名「{text[i : i + 3]}」（姓氏＋名）"
         # 余静老师, 于丽表示: one character of name, then a title or a common verb.
         plausible = seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN * 2
