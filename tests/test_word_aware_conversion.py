@@ -241,6 +241,18 @@ def test_the_editors_panel_shows_what_the_context_model_decided_and_why():
     assert row["reason"].startswith("上下文（语料统计）后字「入」：捨 ")
 
 
+def test_the_panel_shows_the_form_the_rendition_uses_next_to_a_rule():
+    from tongxin.scripts.ambiguity import ambiguous_report
+
+    # Next to a rule the sentence goes on: the rendition keeps OpenCC's 於, and so does
+    # the panel.
+    rules = Rules([("基金会", "基金會")])
+    text = "基金会于海燕说"
+    rendition = convert_text(text, source=HANS, target=HANT, rules=rules)
+    [row] = [row for row in ambiguous_report(text, rules=rules) if row["char"] == "于"]
+    assert row["rendered"] == rendition[text.index("于")]
+
+
 def test_the_shipped_context_table_loads():
     table = words.context_table()
     chars = {char for char, side, _ in table if side == "*"}

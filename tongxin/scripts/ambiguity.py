@@ -70,10 +70,13 @@ CONTEXT_CHARS = 6
 CONTEXT_DEPENDENT = words.CONTEXT_CHARS | frozenset(words.SURNAME_FORMS)
 
 
-def _rendered_chars(run: str, plain, indexes: list[int]):
+def _rendered_chars(
+    run: str, plain, indexes: list[int], open_left: bool = False, open_right: bool = False
+):
     """``{index: (rendered, plain OpenCC, Decision or None)}`` for the word-aware rendition.
 
-    ``plain``: OpenCC alone (``engine.plain_converter``)."""
+    ``plain``: OpenCC alone (``engine.plain_converter``); ``open_left``/``open_right``: a
+    rule matched next to the run, as in the rendition (``words.analyse``)."""
     converted = plain(run)
     if len(converted) != len(run):
         # A phrase changed length somewhere: decide each character from its neighbourhood.
@@ -85,7 +88,7 @@ def _rendered_chars(run: str, plain, indexes: list[int]):
             ch = out[i - lo] if len(out) == len(window) else plain(run[i])
             result[i] = (ch, ch, None)
         return result
-    rendered, decisions = analyse(run, plain)
+    rendered, decisions = analyse(run, plain, open_left, open_right)
     return {i: (rendered[i], converted[i], decisions.get(i)) for i in indexes}
 
 
@@ -200,7 +203,11 @@ def ambiguous_report(
                     )
                 continue
             rendered = _rendered_chars(
-                piece, plain_converter(config_for(HANS, HANT, variant)), indexes
+                piece,
+                plain_converter(config_for(HANS, HANT, variant)),
+                indexes,
+                start > 0,
+                end < len(chunk),
             )
             for i in indexes:
                 form, plain_form, decision = rendered[i]
