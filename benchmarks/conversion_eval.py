@@ -30,6 +30,7 @@ import opencc  # noqa: E402
 
 from tongxin.scripts.domain import domain_pairs  # noqa: E402
 from tongxin.scripts.engine import HANS, HANT, Rules, convert_text  # noqa: E402
+from tongxin.scripts.words import clear_caches  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {
@@ -101,25 +102,49 @@ def score(name: str, pairs, convert, misses: int) -> None:
         print(f"      … {len(wrong) - misses} more")
 
 
-def speed(pairs, convs) -> None:
-    article = "".join(simplified for simplified, _ in pairs)
-    while len(article) < ARTICLE_CHARS:
-        article += article
-    article = article[:ARTICLE_CHARS]
+def articles(pairs, count: int) -> list[str]:
+    """``count`` different 10,000-character articles cut from the set's simplified text
+    (starting at different sentences, wrapping round), so that no run repeats the last."""
+    text = "".join(simplified for simplified, _ in pairs)
+    while len(text) < ARTICLE_CHARS * 2:
+        text += text
+    step = max(1, (len(text) - ARTICLE_CHARS) // count)
+    return [text[k * step : k * step + ARTICLE_CHARS] for k in range(count)]
+
+
+def speed(label: str, pairs, convs, rounds: int = 15) -> None:
+    """Both engines on the same article, one right after the other (alternating which goes
+    first), on ``rounds`` different articles. Time is this thread's CPU time, so the other
+    processes of a shared machine do not count; the ratio is taken per article."""
+    texts = articles(pairs, rounds + 1)
     for convert in convs.values():
-        convert(article)  # load dictionaries and jieba outside the timing
-    timings = {}
-    for name, convert in convs.items():
-        runs = []
-        for _ in range(15):
-            start = time.perf_counter()
-            convert(article)
-            runs.append(time.perf_counter() - start)
-        timings[name] = statistics.median(runs)
-    base = timings["OpenCC s2tw"]
-    print(f"\nspeed, one {ARTICLE_CHARS:,}-character article (median of 15):")
-    for name, seconds in timings.items():
-        print(f"  {name:12} {seconds * 1000:7.2f} ms   {seconds / base:4.2f}x OpenCC")
+        convert(texts[-1])  # load dictionaries and jieba outside the timing
+    names = list(convs)
+    base_name = names[0]
+    timings = {name: [] for name in names}
+    ratios = {name: [] for name in names[1:]}
+    for k, article in enumerate(texts[:rounds]):
+        clear_caches()
+        taken = {}
+        for name in names if k % 2 == 0 else names[::-1]:
+            start = time.thread_time()
+            convs[name](article)
+            taken[name] = time.thread_time() - start
+        for name in names:
+            timings[name].append(taken[name])
+        for name in ratios:
+            ratios[name].append(taken[name] / taken[base_name])
+    print(
+        f"\nspeed, {rounds} different {ARTICLE_CHARS:,}-character articles of {label} "
+        "(CPU time, median; the ratio's median and range over the articles):"
+    )
+    for name in names:
+        seconds = statistics.median(timings[name])
+        line = f"  {name:12} {seconds * 1000:7.2f} ms"
+        if name in ratios:
+            got = sorted(ratios[name])
+            line += f"   {statistics.median(got):4.2f}x OpenCC ({got[0]:.2f}x–{got[-1]:.2f}x)"
+        print(line)
 
 
 def main() -> None:
@@ -127,6 +152,7 @@ def main() -> None:
     parser.add_argument("--set", choices=[*SETS, "all"], default="all")
     parser.add_argument("--misses", type=int, default=20, help="wrong sentences to print")
     parser.add_argument("--sentences", type=Path, help="another file of sentences to score")
+    parser.add_argument("--speed-only", action="store_true", help="skip the scoring")
     args = parser.parse_args()
 
     chosen = {"file": args.sentences} if args.sentences else SETS
@@ -134,12 +160,15 @@ def main() -> None:
         chosen = {args.set: SETS[args.set]}
     convs = engines()
     loaded = {}
-    for label, path in chosen.items():
+    for label, path in {} if args.speed_only else chosen.items():
         loaded[label] = pairs = load(path)
         print(f"\n{label}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         for name, convert in convs.items():
             score(name, pairs, convert, args.misses)
-    speed(next(iter(loaded.values())), convs)
+    for label in ("tw", "news"):
+        if label in loaded or args.speed_only:
+            pairs = loaded.get(label) or load(SETS[label])
+            speed("tw_eval.txt" if label == "tw" else "name-dense news", pairs, convs)
 
 
 if __name__ == "__main__":

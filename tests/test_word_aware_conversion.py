@@ -10,7 +10,17 @@ import pytest
 
 from tongxin.scripts import words
 from tongxin.scripts.domain import domain_pairs
-from tongxin.scripts.engine import HANS, HANT, Rules, convert_text, corner_quotes
+from tongxin.scripts.engine import (
+    HANS,
+    HANT,
+    Rules,
+    _convert_many,
+    config_for,
+    convert_text,
+    corner_quotes,
+    plain_converter,
+    text_converter,
+)
 
 PLAIN = opencc.OpenCC("s2tw")
 SHIPPED = Rules(domain_pairs())
@@ -53,6 +63,57 @@ GUARDS = [
     ("游客在景区游览。", "遊客在景區遊覽。"),
     ("账户余额不足。", "賬戶餘額不足。"),
 ]
+
+# Names the recogniser reads from general knowledge: roles before 于, withheld names,
+# given names of children today, jieba's own full names, speech verbs, more surnames.
+MORE_NAMES = [
+    ("记者于晓东报道。", "記者于曉東報道。"),
+    ("社工于明对记者说，孩子们需要陪伴。", "社工于明對記者說，孩子們需要陪伴。"),
+    ("校长于红梅参加了活动。", "校長于紅梅參加了活動。"),
+    ("关于于晓东的报道很多。", "關於于曉東的報道很多。"),
+    ("犯罪嫌疑人于某已被警方控制。", "犯罪嫌疑人于某已被警方控制。"),
+    ("受害儿童范某某目前情况稳定。", "受害兒童范某某目前情況穩定。"),
+    ("于梓涵今年上三年级。", "于梓涵今年上三年級。"),
+    ("余欣妍说，她想当老师。", "余欣妍說，她想當老師。"),
+    ("于乐乐是一名大学生志愿者。", "于樂樂是一名大學生志願者。"),
+    ("余立新今年六十八岁。", "余立新今年六十八歲。"),
+    ("于长江说，这里的孩子们很努力。", "于長江說，這裡的孩子們很努力。"),
+    ("于建设表示，明年会继续捐款。", "于建設表示，明年會繼續捐款。"),
+    ("于佳和余洋是同学。", "于佳和余洋是同學。"),
+    ("王郁文和李郁都是志愿者。", "王郁文和李郁都是志願者。"),
+    ("岳志明说，岳老师和涂医生也来了。", "岳志明說，岳老師和涂醫生也來了。"),
+]
+MORE_GUARDS = [
+    ("在某种程度上，于某种意义而言", "在某種程度上，於某種意義而言"),
+    ("于北京举行的发布会上，余女士介绍了项目。", "於北京舉行的發佈會上，余女士介紹了項目。"),
+    ("他很忧郁。", "他很憂鬱。"),
+    ("抑郁症患者得到了帮助。", "抑鬱症患者得到了幫助。"),
+    ("五岳归来不看山。", "五嶽歸來不看山。"),
+    ("墙上涂满了颜色。", "牆上塗滿了顏色。"),
+    ("孩子们涂上了颜色。", "孩子們塗上了顏色。"),
+    ("郁郁葱葱的山林。", "鬱鬱蔥蔥的山林。"),  # OpenCC's longer phrase inside stands
+    ("由于天气原因，活动推迟。", "由於天氣原因，活動推遲。"),
+    ("校长于开学典礼上讲话。", "校長於開學典禮上講話。"),  # the role is the subject
+    ("主任于会议上介绍了情况。", "主任於會議上介紹了情況。"),
+    ("记者于昨日获悉，学校已开学。", "記者於昨日獲悉，學校已開學。"),
+]
+
+
+@pytest.mark.parametrize(("hans", "hant"), MORE_NAMES)
+def test_more_names_take_their_forms(hans, hant):
+    assert to_hant(hans) == hant != PLAIN.convert(hans)
+
+
+@pytest.mark.parametrize(("hans", "hant"), MORE_GUARDS)
+def test_more_ordinary_words_stay_words(hans, hant):
+    assert to_hant(hans) == hant
+
+
+def test_a_withheld_name_says_why():
+    text = "受害儿童范某某目前情况稳定。"
+    decision = words.analyse(text, PLAIN.convert)[1][text.index("范")]
+    assert decision.rendered == "范" and "范某某" in decision.reason
+
 
 BOUNDARIES = [
     # (simplified, Tongxin, plain OpenCC): a dictionary phrase cut through a word.
@@ -148,7 +209,15 @@ def test_context_model_follows_clear_evidence_and_explains(monkeypatch):
 def test_context_model_keeps_opencc_without_clear_evidence(monkeypatch):
     table = {("干", "*", ""): {"幹": 40, "乾": 20}, ("干", "R", "得"): {"乾": 2, "幹": 2}}
     monkeypatch.setattr(words, "context_table", lambda: table)
-    assert words.analyse("夏天干得快", PLAIN.convert)[0] == "夏天幹得快"
+    # 天干 is cut (夏天 / 干), but a lone context character's own OpenCC form (幹) is no
+    # evidence either: OpenCC's answer stays.
+    assert words.analyse("夏天干得快", PLAIN.convert)[0] == PLAIN.convert("夏天干得快")
+
+
+def test_a_character_cut_from_a_phrase_keeps_the_phrase_form_without_evidence():
+    # jieba reads 钟 / 声响 / 了 against OpenCC's 钟声; alone, OpenCC writes 钟 as 鍾.
+    assert PLAIN.convert("钟") == "鍾"
+    assert to_hant("下课了，钟声响了。") == "下課了，鐘聲響了。"
 
 
 def test_context_inside_a_word_opencc_does_not_hold():
@@ -163,10 +232,31 @@ def test_context_inside_a_word_opencc_does_not_hold():
     assert to_hant("孩子们画的复活节彩蛋。") == "孩子們畫的復活節彩蛋。"
 
 
+def test_the_editors_panel_shows_what_the_context_model_decided_and_why():
+    from tongxin.scripts.ambiguity import ambiguous_report
+
+    rows = ambiguous_report("将正数向上舍入。", only_context=True)
+    [row] = [row for row in rows if row["char"] == "舍"]
+    assert (row["rendered"], row["opencc"], row["risk"]) == ("捨", "舍", "medium")
+    assert row["reason"].startswith("上下文（语料统计）后字「入」：捨 ")
+
+
+def test_the_panel_shows_the_form_the_rendition_uses_next_to_a_rule():
+    from tongxin.scripts.ambiguity import ambiguous_report
+
+    # Next to a rule the sentence goes on: the rendition keeps OpenCC's 於, and so does
+    # the panel.
+    rules = Rules([("基金会", "基金會")])
+    text = "基金会于海燕说"
+    rendition = convert_text(text, source=HANS, target=HANT, rules=rules)
+    [row] = [row for row in ambiguous_report(text, rules=rules) if row["char"] == "于"]
+    assert row["rendered"] == rendition[text.index("于")]
+
+
 def test_the_shipped_context_table_loads():
     table = words.context_table()
     chars = {char for char, side, _ in table if side == "*"}
-    assert chars <= words.CONTEXT_CHARS and {"发", "制", "复"} <= chars
+    assert chars <= words.CONTEXT_CHARS and {"发", "制", "复", "钟", "舍", "借"} <= chars
     assert all(counts for counts in table.values())
 
 
@@ -195,3 +285,49 @@ def test_corner_quotes_setting_applies_to_the_traditional_rendition_only():
 def test_text_without_hot_characters_is_one_opencc_call():
     assert words.analyse("今天天气很好", PLAIN.convert) == ("今天天氣很好", {})
     assert words.analyse("hello", PLAIN.convert) == ("hello", {})
+
+
+def test_segmenter_cuts_as_jieba_does():
+    seg = words.segmenter()
+    tokenizer = seg.tokenizer
+    for text in ("这所学校已有百年历史", "医生发现他的头发干了", "十几分钟后范志明来了", "一"):
+        route = {}
+        tokenizer.calc(text, tokenizer.get_DAG(text), route)
+        expected, i = [], 0
+        while i < len(text):
+            end = route[i][1] + 1
+            expected.append(text[i:end])
+            i = end
+        assert seg.cut(text) == expected
+
+
+def test_runs_between_rules_convert_in_one_call_as_they_would_one_by_one():
+    # Rules cut the sentence into runs; each converts as if on its own (a word at a rule's
+    # edge keeps OpenCC's answer), but all of them in one OpenCC call.
+    rules = Rules([("基金会", "基金會"), ("志愿者", "志願者")])
+    convert = text_converter(config_for(HANS, HANT, "tw"))
+    runs = [
+        ("范志明说", False, True),
+        ("的头发干了", True, True),
+        ("于海燕说夏天干得快", True, False),
+    ]
+    one_by_one = [convert(*run) for run in runs]
+    text = "范志明说基金会的头发干了志愿者于海燕说夏天干得快"
+    expected = f"{one_by_one[0]}基金會{one_by_one[1]}志願者{one_by_one[2]}"
+    assert convert_text(text, source=HANS, target=HANT, rules=rules) == expected
+    assert one_by_one[0] == "范志明說" and one_by_one[2].startswith("於海燕")
+
+    plain = plain_converter(config_for(HANS, HANT, "tw"))
+    calls = []
+
+    def counting(text):
+        calls.append(text)
+        return plain(text)
+
+    assert _convert_many(convert, counting, words.analyse, runs) == one_by_one
+    # One call converts the runs; the others are the warm-up of the dictionary phrases
+    # (once per converter) and single words.
+    assert [c for c in calls if 4 < len(c) < 1000] == ["\ue004".join(r[0] for r in runs)]
+    # Text that holds the joining character itself is converted run by run.
+    odd = [("头\ue004发", False, True), ("干了", True, False)]
+    assert convert.many(odd) == [convert(*odd[0]), convert(*odd[1])]

@@ -21,6 +21,7 @@ from .engine import (
     _opencc,
     _Stream,
     config_for,
+    plain_converter,
 )
 from .words import analyse, standalone
 
@@ -69,9 +70,13 @@ CONTEXT_CHARS = 6
 CONTEXT_DEPENDENT = words.CONTEXT_CHARS | frozenset(words.SURNAME_FORMS)
 
 
-def _rendered_chars(run: str, conv: opencc.OpenCC, indexes: list[int]):
-    """``{index: (rendered, plain OpenCC, Decision or None)}`` for the word-aware rendition."""
-    plain = functools.partial(_opencc, conv)
+def _rendered_chars(
+    run: str, plain, indexes: list[int], open_left: bool = False, open_right: bool = False
+):
+    """``{index: (rendered, plain OpenCC, Decision or None)}`` for the word-aware rendition.
+
+    ``plain``: OpenCC alone (``engine.plain_converter``); ``open_left``/``open_right``: a
+    rule matched next to the run, as in the rendition (``words.analyse``)."""
     converted = plain(run)
     if len(converted) != len(run):
         # A phrase changed length somewhere: decide each character from its neighbourhood.
@@ -83,7 +88,7 @@ def _rendered_chars(run: str, conv: opencc.OpenCC, indexes: list[int]):
             ch = out[i - lo] if len(out) == len(window) else plain(run[i])
             result[i] = (ch, ch, None)
         return result
-    rendered, decisions = analyse(run, plain)
+    rendered, decisions = analyse(run, plain, open_left, open_right)
     return {i: (rendered[i], converted[i], decisions.get(i)) for i in indexes}
 
 
@@ -197,7 +202,13 @@ def ambiguous_report(
                         *_risk(piece, i, None, True),
                     )
                 continue
-            rendered = _rendered_chars(piece, conv, indexes)
+            rendered = _rendered_chars(
+                piece,
+                plain_converter(config_for(HANS, HANT, variant)),
+                indexes,
+                start > 0,
+                end < len(chunk),
+            )
             for i in indexes:
                 form, plain_form, decision = rendered[i]
                 add(

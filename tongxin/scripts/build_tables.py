@@ -5,31 +5,46 @@
 Writes
 - ``data/phrases.txt``: the simplified keys of OpenCC's own phrase dictionaries (the
   ``STPhrases`` pair that ``s2t``/``s2tw`` use) whose rendition differs from converting their
-  characters one by one: the phrases that decide something, added to jieba's dictionary so
-  segmentation knows them;
+  characters one by one, or from a shorter such phrase inside them: the phrases that decide
+  something, added to jieba's dictionary so segmentation knows them;
 - ``data/context.tsv``: for each character of ``words.CONTEXT_CHARS``, how often each
   traditional form follows / precedes each neighbouring character in the *build* half of an
   openly licensed Taiwan-standard corpus;
 - ``benchmarks/data/tw_eval.txt``: the *evaluation* half of that corpus, never read here.
 
-The corpus is the Traditional Chinese (Taiwan) documentation Debian ships:
+The corpus (sources and licences also in ``benchmarks/README.md``) is the Traditional
+Chinese (Taiwan) documentation Debian ships:
 ``libreoffice-help-zh-tw`` (MPL-2.0) and ``debian-reference-zh-tw`` (GPL-2+). Install them or
 unpack them with ``apt-get download … && dpkg-deb -x``, and pass the folder holding
 ``share/libreoffice/help/zh-TW`` and ``share/doc/debian-reference-zh-tw`` (``/usr/share``'s
 parent layout: pass ``…/usr``'s ``share`` folder). A document goes to one half only, chosen
 by a hash of its path, so the evaluation never sees a sentence of a document the table
 was counted from.
+
+The context table also counts, with ``--l10n DIR`` (packages unpacked with ``dpkg-deb -x``
+into DIR), the Taiwan-standard interface translations of ``libreoffice-l10n-zh-tw`` (.mo
+catalogues), ``firefox-esr-l10n-zh-tw`` and ``thunderbird-l10n-zh-tw`` (Fluent, .properties
+and .dtd files in their language packs), all MPL-2.0, and always the ``zh_Hant`` catalogues
+of the installed Django and Wagtail (BSD-3-Clause). These only add to the build half: a
+message that is also a sentence of the evaluation half is left out.
+
+    apt-get download libreoffice-help-zh-tw debian-reference-zh-tw \
+        libreoffice-l10n-zh-tw firefox-esr-l10n-zh-tw thunderbird-l10n-zh-tw
+    for f in *.deb; do dpkg-deb -x "$f" corpus; done
+    .venv/bin/python -m tongxin.scripts.build_tables --corpus corpus/usr/share --l10n corpus
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import gettext
 import hashlib
 import html
 import re
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 import opencc
@@ -75,9 +90,26 @@ def build_phrases() -> list[str]:
             key = line.partition("\t")[0]
             if len(key) > 1 and any(ch in ambiguous for ch in key):
                 keys.add(key)
-    return sorted(
-        key for key in keys if conv.convert(key) != "".join(conv.convert(ch) for ch in key)
-    )
+    renditions = {key: conv.convert(key) for key in keys}
+    decisive = {
+        key
+        for key, rendition in renditions.items()
+        if rendition != "".join(conv.convert(ch) for ch in key)
+    }
+    # A longer phrase that writes a decisive phrase inside it otherwise (郁郁葱葱 → 鬱鬱,
+    # against 郁郁 → 郁郁) decides too, though its characters agree one by one.
+    for key, rendition in renditions.items():
+        if key in decisive or len(rendition) != len(key):
+            continue
+        for start in range(len(key) - 1):
+            for end in range(start + 2, len(key) + 1):
+                part = key[start:end]
+                if part != key and part in decisive and renditions[part] != rendition[start:end]:
+                    decisive.add(key)
+                    break
+            if key in decisive:
+                break
+    return sorted(decisive)
 
 
 def corpus_sentences(share: Path):
@@ -95,6 +127,71 @@ def corpus_sentences(share: Path):
                 if prose and sentence not in seen:
                     seen.add(sentence)
                     yield str(path.relative_to(share)), sentence
+
+
+# Placeholders, markup, access keys: cut out, leaving a space, so that the characters either
+# side are not read as neighbours.
+_PLACEHOLDER_RE = re.compile(
+    r"%\(\w+\)[sdif]|%\d*\$?[sdifu]|\{[^{}]*\}|\$\w+|<[^>]+>|&\w+;|\(~?&?_?\w\)|[~&]"
+)
+_FTL_RE = re.compile(r"^\s*(?:[\w-]+|\.[\w-]+)\s*=\s*(.*)$")
+_PROPERTIES_RE = re.compile(r"^\s*[^#!=\s][^=]*=\s*(.*)$")
+_DTD_RE = re.compile(r"<!ENTITY\s+\S+\s+\"([^\"]*)\"")
+_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def _mo_messages(data: bytes) -> list[str]:
+    import io
+
+    catalog = gettext.GNUTranslations(io.BytesIO(data))._catalog  # noqa: SLF001
+    return [value for key, value in catalog.items() if key and isinstance(value, str)]
+
+
+def _langpack_messages(name: str, data: bytes) -> list[str]:
+    text = data.decode("utf-8", errors="ignore")
+    if name.endswith(".dtd"):
+        return _DTD_RE.findall(text)
+    pattern = _FTL_RE if name.endswith(".ftl") else _PROPERTIES_RE
+    found = []
+    for line in text.splitlines():
+        match = pattern.match(line)
+        if match:
+            found.append(_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), match.group(1)))
+    return found
+
+
+def l10n_messages(root: Path | None):
+    """``(source, message)`` of the interface translations (see the module's docstring)."""
+    sources = []
+    if root is not None:
+        sources += [("mo", path) for path in sorted(root.glob("**/zh_TW/LC_MESSAGES/*.mo"))]
+        sources += [("xpi", path) for path in sorted(root.glob("**/langpack-zh-TW@*.xpi"))]
+    for package in ("django", "wagtail"):
+        folder = Path(__import__(package).__file__).parent
+        sources += [("mo", path) for path in sorted(folder.glob("**/zh_Hant/LC_MESSAGES/*.mo"))]
+    for kind, path in sources:
+        if kind == "mo":
+            for message in _mo_messages(path.read_bytes()):
+                yield path.name, message
+            continue
+        with zipfile.ZipFile(path) as pack:
+            for name in sorted(pack.namelist()):
+                if name.endswith((".ftl", ".properties", ".dtd")):
+                    for message in _langpack_messages(name, pack.read(name)):
+                        yield name, message
+
+
+def l10n_texts(root: Path | None, exclude: set[str]) -> list[str]:
+    """The messages as clean runs of text, deduplicated, none of them in ``exclude``."""
+    seen = set()
+    texts = []
+    for _, message in l10n_messages(root):
+        text = re.sub(r"\s+", " ", _PLACEHOLDER_RE.sub(" ", html.unescape(message))).strip()
+        if len(_CJK_RE.findall(text)) < 2 or text in seen or text in exclude:
+            continue
+        seen.add(text)
+        texts.append(text)
+    return texts
 
 
 def is_eval_document(document: str) -> bool:
@@ -133,6 +230,7 @@ def build_context(sentences: list[str]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, required=True, help="the …/usr/share folder")
+    parser.add_argument("--l10n", type=Path, help="folder the l10n packages are unpacked in")
     args = parser.parse_args()
 
     phrases = build_phrases()
@@ -146,18 +244,25 @@ def main() -> None:
     build, evaluation = [], []
     for document, sentence in corpus_sentences(args.corpus):
         (evaluation if is_eval_document(document) else build).append(sentence)
+    interface = l10n_texts(args.l10n, set(evaluation))
     CONTEXT_FILE.write_text(
-        "# Neighbour counts of one-to-many characters in Taiwan-standard text (build half of\n"
-        "# libreoffice-help-zh-tw, MPL-2.0, and debian-reference-zh-tw, GPL-2+).\n"
+        "# Neighbour counts of one-to-many characters in Taiwan-standard text: the build half\n"
+        "# of libreoffice-help-zh-tw (MPL-2.0) and debian-reference-zh-tw (GPL-2+); the\n"
+        "# interface translations of libreoffice-l10n-zh-tw, firefox-esr-l10n-zh-tw and\n"
+        "# thunderbird-l10n-zh-tw (MPL-2.0) and Django's and Wagtail's zh_Hant catalogues\n"
+        "# (BSD-3-Clause). Sources: benchmarks/README.md.\n"
         "# char TAB side (L: neighbour before, R: after, *: all) TAB neighbour TAB form:count\n"
         "# Regenerate with python -m tongxin.scripts.build_tables\n"
-        + "\n".join(build_context(build))
+        + "\n".join(build_context(build + interface))
         + "\n",
         encoding="utf-8",
     )
     EVAL_FILE.parent.mkdir(parents=True, exist_ok=True)
     EVAL_FILE.write_text("\n".join(evaluation) + "\n", encoding="utf-8")
-    print(f"{len(phrases)} phrases, {len(build)} build / {len(evaluation)} eval sentences")
+    print(
+        f"{len(phrases)} phrases, {len(build)} build / {len(evaluation)} eval sentences, "
+        f"{len(interface)} interface messages"
+    )
 
 
 if __name__ == "__main__":

@@ -92,25 +92,58 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 @functools.cache
+def plain_converter(config: str):
+    """OpenCC alone, ``str -> str``, for ``config``: one function per config, so that what
+    is memoised per converter (``words``) is shared by every caller."""
+    return functools.partial(_opencc, _converter(config))
+
+
+@functools.cache
 def text_converter(config: str):
     """``str -> str`` for one run of marker-free text in ``config``'s direction.
 
     Simplified to traditional goes through the word-aware pass (names, word boundaries,
     context: ``tongxin.scripts.words``); every other direction is OpenCC alone.
     """
-    plain = functools.partial(_opencc, _converter(config))
+    plain = plain_converter(config)
     if not config.startswith("s2"):
 
         def opencc_only(text: str, open_left: bool = False, open_right: bool = False) -> str:
             return plain(text)
 
+        opencc_only.many = functools.partial(_convert_many, opencc_only, plain, None)
         return opencc_only
     from .words import analyse
 
     def word_aware(text: str, open_left: bool = False, open_right: bool = False) -> str:
         return analyse(text, plain, open_left, open_right)[0]
 
+    word_aware.many = functools.partial(_convert_many, word_aware, plain, analyse)
     return word_aware
+
+
+# Joins the stretches of text between editor-rule matches for one conversion call; the
+# word-aware pass reads it as a sentence that goes on beyond (``words.OPEN_EDGE``).
+_OPEN_SEP = "\ue004"
+
+
+def _convert_many(one, plain, analyse, runs: list[tuple[str, bool, bool]]) -> list[str]:
+    """Convert ``(text, open_left, open_right)`` runs as ``one`` would, one by one, but
+    with one OpenCC call and one word-aware pass: a page's rules cut its text into many
+    short runs, and a call per run costs more than the conversion."""
+    if len(runs) > 1:
+        texts = [text for text, _, _ in runs]
+        joined = _OPEN_SEP.join(texts)
+        if joined.count(_OPEN_SEP) == len(runs) - 1:
+            base = plain(joined)
+            # A conversion that changes a length cannot be cut back by position.
+            if len(base) == len(joined):
+                if analyse is not None:
+                    base = analyse(joined, plain, runs[0][1], runs[-1][2], base=base)[0]
+                parts = base.split(_OPEN_SEP)
+                if len(parts) == len(runs):
+                    return parts
+    return [one(text, left, right) for text, left, right in runs]
 
 
 # Taiwan and Hong Kong publishers quote with corner brackets. A right single quote between
@@ -320,18 +353,29 @@ _INLINE_TAG_RE = re.compile(
 
 def _segments(text: str, convert, found) -> list[tuple[int, int, str, bool]]:
     """``(start, end, converted, by_rule)`` pieces of ``text``: rule matches, OpenCC between."""
+    if found is None:
+        return [(0, len(text), convert(text), False)]
+    regex, table = found
     pieces = []
+    gaps = []  # (index in pieces, text, open_left, open_right): what OpenCC converts
     pos = 0
-    if found is not None:
-        regex, table = found
-        for match in regex.finditer(text):
-            if match.start() > pos:
-                piece = convert(text[pos : match.start()], pos > 0, True)
-                pieces.append((pos, match.start(), piece, False))
-            pieces.append((match.start(), match.end(), table[match.group()], True))
-            pos = match.end()
+    for match in regex.finditer(text):
+        if match.start() > pos:
+            gaps.append((len(pieces), text[pos : match.start()], pos > 0, True))
+            pieces.append((pos, match.start(), "", False))
+        pieces.append((match.start(), match.end(), table[match.group()], True))
+        pos = match.end()
     if pos < len(text) or not pieces:
-        pieces.append((pos, len(text), convert(text[pos:], bool(pieces)), False))
+        gaps.append((len(pieces), text[pos:], bool(pieces), False))
+        pieces.append((pos, len(text), "", False))
+    many = getattr(convert, "many", None)
+    if many is None or len(gaps) == 1:
+        converted = [convert(gap, left, right) for _, gap, left, right in gaps]
+    else:
+        converted = many([(gap, left, right) for _, gap, left, right in gaps])
+    for (index, _, _, _), piece in zip(gaps, converted, strict=True):
+        start, end, _, _ = pieces[index]
+        pieces[index] = (start, end, piece, False)
     return pieces
 
 

@@ -48,6 +48,8 @@ SURNAME_FORMS = {
     "萧": "蕭",
     "沈": "沈",
     "谷": "谷",
+    "岳": "岳",
+    "涂": "涂",
 }
 # Forms of address after a surname: 余老师, 游阿姨, 范主任.
 TITLES = tuple(
@@ -123,6 +125,22 @@ NOT_GIVEN_NAME = frozenset(
     "的了是在和与及或也都就还又把被让给对向从到为以于之而说道等个们这那其此我你他她它很不没"
     "有一二三四五六七八九十百千万几两年月日时分秒各每该本上下中内外前后里来去过得着地将会要能"
     "可已再才更最并但却所如若则因由从自至当曾已经元岁次位名号"
+)
+
+# Characters of given names common since the 1990s that jieba's list of names (older) has
+# seldom or never seen; hardly any of them starts an ordinary word after a surname.
+GIVEN_NAME_CHARS = frozenset(
+    "梓涵轩宸睿妍萱彤芮歆玥骁钰淼翀昕晗璇皓淇曦沐奕熙悦馨蕾雯瑾祺鑫钧珺琦琰瑜璐瑛婧婕娅"
+    "妮姝婉娴嫣媛颖璟锦烨炜煜焱淳瀚灏澄潇滢漪霖霏霆靖筱菁蓓蕊薇芸茜莹菲苒芊岚峥昊昱晟暄"
+    "晔栩桐楠榕槿樾柠彦恺悠恬骏鹏麟凯铮锴洺浠沫"
+)
+# After a common surname, a character that is a surname elsewhere is a given name's and
+# takes the same form (王郁文, 李郁).
+GIVEN_NAME_FORMS = {"郁": "郁"}
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜程苏魏"
+    "吕丁任姚卢姜崔谭陆汪金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严"
+    "覃武戴莫孔向汤"
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -222,16 +240,38 @@ class _Segmenter:
     def cut(self, text: str) -> list[str]:
         """jieba's dictionary segmentation (no HMM) of a run of CJK characters.
 
-        The steps of ``Tokenizer.cut`` without its regular-expression split and generator,
-        which cost more than the segmentation on the short windows this module cuts.
+        ``Tokenizer.get_DAG`` and ``calc`` in one pass, without its regular-expression
+        split and generator, which cost more than the segmentation on the short windows
+        this module cuts. Same answer, ties included (the longer word wins).
         """
-        tokenizer = self.tokenizer
-        route: dict = {}
-        tokenizer.calc(text, tokenizer.get_DAG(text), route)
+        freqs = self.tokenizer.FREQ
+        get = freqs.get
+        logtotal = math.log(self.tokenizer.total)
+        n = len(text)
+        score = [0.0] * (n + 1)
+        ends = [0] * (n + 1)
+        for idx in range(n - 1, -1, -1):
+            best = None
+            best_end = idx + 1
+            end = idx + 1
+            freq = get(text[idx])
+            while freq is not None:
+                if freq:
+                    value = math.log(freq) - logtotal + score[end]
+                    if best is None or value >= best:
+                        best, best_end = value, end
+                if end >= n:
+                    break
+                end += 1
+                freq = get(text[idx:end])
+            if best is None:
+                best = math.log(get(text[idx]) or 1) - logtotal + score[idx + 1]
+            score[idx] = best
+            ends[idx] = best_end
         words = []
         i = 0
-        while i < len(text):
-            end = route[i][1] + 1
+        while i < n:
+            end = ends[i]
             words.append(text[i:end])
             i = end
         return words
@@ -246,6 +286,9 @@ class _Segmenter:
                 if len(word) == 3 and tag.startswith("nr"):
                     for ch in word[1:]:
                         counts[ch] = counts.get(ch, 0) + 1
+            # jieba's names are older than the children in our stories (梓涵, 欣妍, 睿宸).
+            for ch in GIVEN_NAME_CHARS:
+                counts[ch] = max(counts.get(ch, 0), NAME_CHAR_MIN * 2)
             self._name_chars = counts
         return self._name_chars
 
@@ -339,9 +382,12 @@ def _decisive_spans(text: str) -> list[tuple[int, int]]:
     return sorted(longest.items())
 
 
+# Surnames that are also common verbs (涂满了, 涂上): never with a one-character given name.
+VERB_SURNAMES = frozenset("涂")
 # Surnames OpenCC gets wrong on their own. The others (钟 → 鍾, 叶 → 葉, 沈, 谷, 萧 → 蕭) only
 # need a look where one of OpenCC's phrases changed them (谷雨晴 → 穀雨).
-SURNAMES_TO_DECIDE = frozenset("范余于郁游朴")
+SURNAMES_TO_DECIDE = frozenset("范余于郁游朴岳涂")
+_CONTEXT_ONLY = CONTEXT_CHARS - set(SURNAME_FORMS)
 _SINGLE_RE = re.compile("[" + "".join(sorted(CONTEXT_CHARS | set(SURNAME_FORMS))) + "]")
 
 
@@ -357,17 +403,20 @@ def _covered(text: str, i: int, seg: _Segmenter) -> bool:
     n = len(text)
     surname = text[i] in SURNAME_FORMS
     covering = []
-    # Shortest words first: a two-character word is by far the usual cover.
-    for length in range(2, MAX_WORD + 1):
-        for start in range(i - length + 1 if i >= length - 1 else 0, i + 1):
-            end = start + length
-            if end > n:
-                break
+    for start in range(i - MAX_WORD + 1 if i >= MAX_WORD - 1 else 0, i + 1):
+        if start < i and get(text[start : i + 1]) is None:
+            continue  # not even the start of a word (jieba lists every word's prefixes)
+        end = i + 2 if start == i else i + 1
+        last = min(n, start + MAX_WORD)
+        while end <= last:
             freq = get(text[start:end])
+            if freq is None:
+                break  # no longer word starts here either
             if freq and not (surname and start == i and _name_like(text[start:end], freq, seg)):
                 if not _crossed(text, start, end, get):
                     return True
                 covering.append((start, end))
+            end += 1
     if not covering:
         return False
     lo, hi = _clause(text, i, i + 1)
@@ -389,7 +438,9 @@ def _name_like(word: str, freq: int, seg: _Segmenter) -> bool:
     # 范志 (n, 10) and 范文 (nr) are jieba's leftovers of names; 余切 (r), 余数 (m) are words.
     tag = seg.tag(word)
     if tag.startswith("nr"):
-        return freq < COMMON_WORD
+        # 于长江 (nr, 339): a whole name jieba knows; 范文 (nr): a common word's worth only
+        # when it is frequent.
+        return len(word) >= 3 or freq < COMMON_WORD
     return freq < RARE_WORD and tag in ("n", "nz", "")
 
 
@@ -467,19 +518,30 @@ def _is_cjk(ch: str) -> bool:
 NOT_NAME_TAGS = ("t", "m", "q", "p", "c", "u", "r", "d", "f", "y", "e", "o", "z")
 
 
-def _given_name(surname: str, given: str, next_pair: str, seg: _Segmenter) -> bool:
-    """Whether ``given`` (two characters after a surname) reads as a given name."""
-    if min(seg.name_chars().get(ch, 0) for ch in given) < NAME_CHAR_MIN:
+def _given_name(
+    surname: str, given: str, next_pair: str, seg: _Segmenter, strict: bool = False
+) -> bool:
+    """Whether ``given`` (two characters after a surname) reads as a given name;
+    ``strict``: a dictionary word only if jieba tags it a name."""
+    name_chars = seg.name_chars()
+    first, second = name_chars.get(given[0], 0), name_chars.get(given[1], 0)
+    if first < NAME_CHAR_MIN or second < NAME_CHAR_MIN:
         return False  # 余弦值, 于页面: characters names are not made of
     freqs = seg.tokenizer.FREQ
     freq = freqs.get(given)
     if not freq:
         # Not a word; but if its second character starts a common word (余弦 + 函数) and
         # is rare in names, the surname's character is a word's first half, not a name.
-        if len(next_pair) < 2 or seg.name_chars().get(given[1], 0) >= COMMON_NAME_CHAR:
+        if len(next_pair) < 2 or second >= COMMON_NAME_CHAR:
             return True
         return (freqs.get(next_pair) or 0) < COMMON_WORD
     tag = seg.tag(given)
+    if strict:
+        return tag.startswith(("nr", "nz"))
+    if freq < COMMON_WORD and min(first, second) >= COMMON_NAME_CHAR:
+        return True  # 立新 (jieba: an adverb, 51 times) of two characters names are made of
+    if given[0] == given[1]:
+        return True  # 丹丹, 乐乐: a doubled character of names
     if tag.startswith(NOT_NAME_TAGS):
         return False
     if surname == "于":
@@ -508,8 +570,82 @@ def _verb(word: str, seg: _Segmenter) -> bool:
 # nr) to be read as part of one: 志 363, 兰 364, 晴 25; 弦 21 … 值 4, 页 2, 串 0.
 NAME_CHAR_MIN = 15
 COMMON_NAME_CHAR = 100  # 明 744, 华 517: a name's character whatever follows it
-# What may stand right before a name that begins with 于 (elsewhere 于 follows a verb).
-BEFORE_NAME = frozenset("和与及、的给让被对向跟同将把请由是为据称叫找问替帮带陪送")
+# What may stand right before a name that begins with 于 (elsewhere 于 follows a verb);
+# 于 itself too: a preposition never follows 关于, 对于, 由于.
+BEFORE_NAME = frozenset("和与及、的给让被对向跟同将把请由是为据称叫找问替帮带陪送于")
+# Who someone is, written right before the name (记者于晓东, 校长于红梅, 社工于明): the
+# forms of address, and these.
+ROLES = frozenset(
+    [
+        *TITLES,
+        "记者",
+        "通讯员",
+        "志愿者",
+        "义工",
+        "学生",
+        "受助学生",
+        "负责人",
+        "发起人",
+        "创始人",
+        "村民",
+        "居民",
+        "家长",
+        "老人",
+        "儿童",
+        "孩子",
+        "女孩",
+        "男孩",
+        "母亲",
+        "父亲",
+        "教师",
+        "员工",
+        "队员",
+        "代表",
+        "嫌疑人",
+        "当事人",
+        "受害人",
+        "主任",
+        "校长",
+        "副校长",
+        "儿童主任",
+    ]
+)
+_ROLE_LENGTHS = sorted({len(role) for role in ROLES}, reverse=True)
+# After a surname, 某 or 某某 stands for a withheld given name (于某, 范某某) unless it
+# starts a word of its own (于某种程度, 于某日).
+_NOT_ANONYMOUS = frozenset("种些个日年月天时地处项次类位件人方")
+
+
+# What follows a person's name and never a place or thing that 于 governs: speech and report
+# verbs (于长江说, 于建设表示).
+SPEECH = ("说", "表示", "介绍", "告诉", "认为", "回忆", "坦言", "指出", "透露", "感慨", "笑着说")
+# What may follow a one-character given name after 于 at the start of a clause (于佳和余洋).
+_NAME_THEN = frozenset("和与、说")
+
+
+_SPEECH_SET = frozenset(SPEECH)
+_SPEECH_FIRST = frozenset(verb[0] for verb in SPEECH)
+
+
+def _speech_at(text: str) -> str:
+    if text[:1] not in _SPEECH_FIRST:
+        return ""
+    for length in (3, 2, 1):
+        if text[:length] in _SPEECH_SET:
+            return text[:length]
+    return ""
+
+
+def _clause_start(text: str, i: int) -> bool:
+    return i == 0 or not _is_cjk(text[i - 1])
+
+
+def _after_role(text: str, i: int) -> str:
+    """The role written right before ``text[i]`` (记者 in 记者于晓东), or ''."""
+    for length in _ROLE_LENGTHS:
+        if i >= length and text[i - length : i] in ROLES:
+            return text[i - length : i]
+    return ""
 
 
 # A jieba frequency from which a word is common enough to outweigh a name reading.
@@ -518,10 +654,11 @@ COMMON_WORD = 100
 
 def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
     """Why the surname at ``i`` starts a name, or None."""
-    for length in (4, 3, 2):
-        if text[i : i + length] in _site_people:
-            return f"站点署名或化名「{text[i : i + length]}」"
-    after = text[i + 1 : i + 8]
+    if _site_people:
+        for length in (4, 3, 2):
+            if text[i : i + length] in _site_people:
+                return f"站点署名或化名「{text[i : i + length]}」"
+    after = text[i + 1 : i + 8].partition(OPEN_EDGE)[0]
     title = _title_at(after)
     if title:
         return f"姓氏＋称谓「{text[i]}{title}」"
@@ -529,13 +666,22 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
         return f"称呼「{text[i - 1]}{text[i]}」"
     if not after or not _is_cjk(after[0]) or after[0] in NOT_GIVEN_NAME:
         return None
-    if text[i] == "于" and i > 0 and _is_cjk(text[i - 1]) and text[i - 1] not in BEFORE_NAME:
-        return None  # 相对于, 适用于, 结束于: the preposition after a verb
+    role = _after_role(text, i) if text[i] == "于" else ""
+    # 相对于, 适用于, 结束于: the preposition after a verb. After a role 于 may start a name
+    # (校长于红梅), but the role may also be the subject (校长于开学典礼上讲话): then only
+    # a name jieba knows as one, or a given name that is no word, will do.
+    after_verb = (
+        text[i] == "于" and i > 0 and _is_cjk(text[i - 1]) and text[i - 1] not in BEFORE_NAME
+    )
+    if after_verb and not role:
+        return None
+    if after[0] == "某" and (after[1:2] == "某" or after[1:2] not in _NOT_ANONYMOUS):
+        return f"姓氏＋「某」（隐去的名字）「{text[i : i + 2 + (after[1:2] == '某')]}」"
     two = len(after) >= 2 and _is_cjk(after[1]) and after[1] not in NOT_GIVEN_NAME
     if two:
         given = after[:2]
-        titled = _title_at(after[2:])
-        if titled or _given_name(text[i], given, after[1:3], seg):
+        titled = _title_at(after[2:]) or _speech_at(after[2:])
+        if titled or _given_name(text[i], given, after[1:3], seg, strict=after_verb):
             return f"人名「{text[i : i + 3]}」（姓氏＋名）"
         # 余静老师, 于丽表示: one character of name, then a title or a common verb.
         plausible = seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN * 2
@@ -543,10 +689,25 @@ def _name_at(text: str, i: int, seg: _Segmenter) -> str | None:
             return f"人名「{text[i : i + 2]}」（姓氏＋名）"
         return None
     # A one-character given name meets the end of the clause or a particle; 于 + one
-    # character is far more often a preposition (于此, 于今) than a name.
-    if text[i] == "于" or seg.is_word(after[:1] + after[1:2]):
+    # character is far more often a preposition (于此, 于今) than a name, unless a role
+    # names the person first (社工于明对记者说).
+    if seg.is_word(after[:1] + after[1:2]) or text[i] in VERB_SURNAMES:
+        return None
+    if text[i] == "于" and not (
+        seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN
+        and (role or (_clause_start(text, i) and after[1:2] in _NAME_THEN))
+    ):
         return None
     return f"人名「{text[i : i + 2]}」（姓氏＋名）"
+
+
+def _given_name_at(text: str, i: int, seg: _Segmenter) -> str | None:
+    """Why ``text[i]`` is part of a given name after a common surname (王郁文), or None."""
+    if text[i] not in GIVEN_NAME_FORMS or i == 0 or text[i - 1] not in COMMON_SURNAMES:
+        return None
+    if seg.is_word(text[i - 1 : i + 1]) or (i > 1 and seg.is_word(text[i - 2 : i])):
+        return None
+    return f"名字「{text[i - 1 : i + 1]}」（常见姓氏之后）"
 
 
 def standalone(text: str, i: int) -> bool:
@@ -603,8 +764,18 @@ def _context_choice(
 MIN_EVIDENCE = 3
 
 
+# Where the engine joined two runs of text that an editor's rule separates: the sentence
+# goes on across it (as at an open end), but no word does.
+OPEN_EDGE = "\ue004"
+
+
 def analyse(
-    text: str, convert, open_left: bool = False, open_right: bool = False
+    text: str,
+    convert,
+    open_left: bool = False,
+    open_right: bool = False,
+    *,
+    base: str | None = None,
 ) -> tuple[str, dict[int, Decision]]:
     """``(rendition, {index: Decision})`` for marker-free simplified ``text``.
 
@@ -612,9 +783,11 @@ def analyse(
     matched there), so a word touching it may be half a word and keeps OpenCC's answer.
 
     ``convert`` is the OpenCC conversion (str -> str) of the variant. A decision is listed
-    for every character this pass changed.
+    for every character this pass changed; ``base``: ``convert(text)`` if already made.
+    ``OPEN_EDGE`` characters in ``text`` are open ends inside it.
     """
-    base = convert(text)
+    if base is None:
+        base = convert(text)
     if len(base) != len(text) or text.isascii():
         return base, {}
     spans = _decisive_spans(text)
@@ -623,7 +796,7 @@ def analyse(
         return base, {}
     seg = segmenter()
     is_word = seg.tokenizer.FREQ.get
-    out = list(base)
+    out = _Out(base)
     decisions: dict[int, Decision] = {}
     resegmented = bytearray(len(text))  # 1 where the word-by-word pass already decided
     phrased = bytearray(len(text))  # 1 where one of OpenCC's decisive phrases holds it
@@ -644,40 +817,92 @@ def analyse(
                 forced = b
             continue
         lo, hi = _clause(text, a, b)
-        edges = (lo == 0 and open_left, hi == len(text) and open_right)
+        edges = (
+            open_left if lo == 0 else text[lo - 1] == OPEN_EDGE,
+            open_right if hi == len(text) else text[hi] == OPEN_EDGE,
+        )
         done = _resegment(text, max(lo, done), hi, lo, convert, out, decisions, seg, edges)
         resegmented[lo:done] = b"\x01" * (done - lo)
     if singles is not None:
         for match in _SINGLE_RE.finditer(text, singles.start()):
             i = match.start()
-            if resegmented[i] or not _worth_a_look(text, i, seg, out):
+            if resegmented[i]:
                 continue
-            if text[i] in CONTEXT_CHARS and text[i] not in SURNAME_FORMS:
+            why = None
+            context_only = text[i] in _CONTEXT_ONLY
+            if (context_only and phrased[i]) or not _worth_a_look(text, i, seg, out):
+                continue
+            if context_only:
                 # Context decides wherever no phrase of OpenCC's did: alone, or inside a
                 # word its dictionary does not hold (舍入, which it writes 舍入 for 捨入).
-                if phrased[i]:
-                    continue
                 alone = None  # _single reads the neighbouring words itself
+            elif text[i] not in CONTEXT_CHARS:
+                # A surname: only a name changes it. The name is the cheaper look (most
+                # such characters in a page are not one), the covering words the dearer.
+                why = _name_at(text, i, seg) or _given_name_at(text, i, seg)
+                if not why or _covered(text, i, seg):
+                    continue
+                alone = True
             elif _covered(text, i, seg):
                 continue
             else:
                 alone = True
-            if (i == 0 and open_left) or (i == len(text) - 1 and open_right):
+            if (open_left if i == 0 else text[i - 1] == OPEN_EDGE) or (
+                open_right if i == len(text) - 1 else text[i + 1] == OPEN_EDGE
+            ):
                 continue
-            _single(text, i, out, decisions, seg, convert, alone)
-    return "".join(out), decisions
+            _single(text, i, out, decisions, seg, convert, alone, why)
+    return out.text(), decisions
 
 
-def _worth_a_look(text: str, i: int, seg: _Segmenter, out: list) -> bool:
+class _Out:
+    """OpenCC's rendition of the text and the characters this pass changed: reads and
+    writes like a list of characters, without making one of a whole page."""
+
+    __slots__ = ("base", "patches")
+
+    def __init__(self, base: str):
+        self.base = base
+        self.patches: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        return self.patches.get(i) or self.base[i]
+
+    def __setitem__(self, i: int, ch: str) -> None:
+        self.patches[i] = ch
+
+    def slice(self, a: int, b: int) -> str:
+        if not self.patches:
+            return self.base[a:b]
+        return "".join(self[i] for i in range(a, b))
+
+    def text(self) -> str:
+        if not self.patches:
+            return self.base
+        parts = []
+        pos = 0
+        base = self.base
+        for i in sorted(self.patches):
+            parts.append(base[pos:i])
+            parts.append(self.patches[i])
+            pos = i + 1
+        parts.append(base[pos:])
+        return "".join(parts)
+
+
+def _worth_a_look(text: str, i: int, seg: _Segmenter, out: _Out) -> bool:
     """Cheap test first: could standing alone change anything for ``text[i]``? Most
     occurrences fail it (关于他, 发展), which spares them the dictionary look-ups."""
     ch = text[i]
+    if ch in GIVEN_NAME_FORMS and i > 0 and text[i - 1] in COMMON_SURNAMES:
+        return True
     if ch in SURNAME_FORMS and (ch in SURNAMES_TO_DECIDE or out[i] != SURNAME_FORMS[ch]):
         after = text[i + 1 : i + 4]
         if after[:1] and (
             seg.name_chars().get(after[0], 0) >= NAME_CHAR_MIN
             and after[0] not in NOT_GIVEN_NAME
             or _title_at(after)
+            or after[0] == "某"
             or (i > 0 and text[i - 1] in "老小")
             or text[i : i + 4] in _site_people
             or text[i : i + 3] in _site_people
@@ -685,21 +910,37 @@ def _worth_a_look(text: str, i: int, seg: _Segmenter, out: list) -> bool:
         ):
             return True
     if ch in CONTEXT_CHARS:
-        if i > 0 and text[i - 1] == ch:
+        left, right = _neighbours(ch)
+        if i > 0 and (text[i - 1] == ch or text[i - 1] in left):
             return True
-        table = context_table()
-        left = table.get((ch, "L", text[i - 1])) if i > 0 else None
-        return bool(left or table.get((ch, "R", text[i + 1 : i + 2])))
+        return text[i + 1 : i + 2] in right
     return False
 
 
-def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None:
-    """A surname or context character that stands alone as a word."""
+def _neighbours(char: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The neighbours before and after ``char`` that the context table has counts for."""
+    table = context_table()
+    found = _neighbour_sets.get(char)
+    if found is None or found[0] is not table:
+        left, right = (
+            frozenset(nb for ch, sd, nb in table if ch == char and sd == side and nb)
+            for side in ("L", "R")
+        )
+        found = _neighbour_sets[char] = (table, left, right)
+    return found[1], found[2]
+
+
+_neighbour_sets: dict = {}
+
+
+def _single(text, i, out, decisions, seg, convert, standalone_word=True, why=None) -> None:
+    """A surname or context character that stands alone as a word (``why``: the name
+    reading, when the caller has made it already)."""
     ch = text[i]
     if ch in SURNAME_FORMS:
-        why = _name_at(text, i, seg)
+        why = why or _name_at(text, i, seg) or _given_name_at(text, i, seg)
         if why:
-            form = SURNAME_FORMS[ch]
+            form = GIVEN_NAME_FORMS[ch] if why.startswith("名字") else SURNAME_FORMS[ch]
             if form != out[i]:
                 decisions[i] = Decision(form, out[i], why)
             out[i] = form
@@ -732,6 +973,8 @@ def _single(text, i, out, decisions, seg, convert, standalone_word=True) -> None
 def _force_phrase(text, a, b, convert, out, decisions) -> None:
     phrase = text[a:b]
     rendition = _phrase_rendition(phrase, convert)
+    if not rendition or out.slice(a, b) == rendition:
+        return
     for at, after in zip(range(a, b), rendition, strict=False):
         if out[at] != after:
             decisions[at] = Decision(after, out[at], f"词典词「{phrase}」（未被其他词切开）")
@@ -742,6 +985,11 @@ def _phrase_rendition(phrase: str, convert) -> str:
     key = (convert, phrase)
     rendition = _renditions.get(key)
     if rendition is None:
+        if convert not in _warmed:
+            _warm(convert)
+            rendition = _renditions.get(key)
+            if rendition is not None:
+                return rendition
         rendition = convert(phrase)
         if len(rendition) != len(phrase):
             rendition = ""
@@ -750,8 +998,22 @@ def _phrase_rendition(phrase: str, convert) -> str:
     return rendition
 
 
-# Phrase -> rendition per converter: the same few thousand phrases recur on every page.
+def _warm(convert) -> None:
+    """The renditions every page needs (the decisive phrases, the characters this module
+    decides), in one OpenCC call: no article pays for them a few at a time."""
+    _warmed.add(convert)
+    keys = sorted(_WARM)
+    converted = convert("\n".join(keys)).split("\n")
+    if len(converted) != len(keys):
+        return
+    for phrase, rendition in zip(keys, converted, strict=True):
+        _renditions[(convert, phrase)] = rendition if len(rendition) == len(phrase) else ""
+
+
+# Phrase -> rendition per converter (``engine.plain_converter``): the same few thousand
+# phrases recur on every page.
 _renditions: dict = {}
+_warmed: set = set()
 
 
 def _convert_word(word: str, convert, seg: _Segmenter) -> str:
@@ -789,8 +1051,12 @@ def _resegment(text, lo, hi, clause_lo, convert, out, decisions, seg, edges) -> 
         if (k == 0 and clipped_left) or (k == len(words) - 1 and clipped_right):
             continue
         if len(word) == 1:
-            # The phrase that decided this character was cut: it stands on its own now.
+            # The phrase that decided this character was cut: it stands on its own now. A
+            # context character's own OpenCC form is only a default (钟 → 鍾, where 钟声响了
+            # means 鐘): the phrase's form stays unless a name or the context decides.
             alone = _phrase_rendition(word, convert)
+            if word in CONTEXT_CHARS:
+                alone = out[start]
             if len(alone) == 1 and alone != out[start]:
                 decisions[start] = Decision(alone, out[start], f"单字成词（分词 {shown}）")
                 out[start] = alone
@@ -811,3 +1077,14 @@ def _resegment(text, lo, hi, clause_lo, convert, out, decisions, seg, edges) -> 
     if clipped_right and words:
         return hi - len(words[-1])
     return hi
+
+
+def clear_caches() -> None:
+    """Forget the renditions memoised from text seen so far (the benchmark's cold start).
+    The warm set (``_warm``: the decisive phrases and the characters decided here) stays:
+    it is the dictionary's, not the text's."""
+    for key in [key for key in _renditions if key[0] not in _warmed or key[1] not in _WARM]:
+        del _renditions[key]
+
+
+_WARM = decisive_phrases() | CONTEXT_CHARS | frozenset(SURNAME_FORMS)
