@@ -14,6 +14,7 @@ turns the whole fragment into the reader's script, and every URL is made absolut
 import datetime
 import html as html_lib
 import re
+import uuid
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -95,9 +96,14 @@ class Entry:
     episode_number: int | None = None
 
 
-def stable_id(page):
-    """Survives edits, moves and slug changes, the same in both scripts."""
-    return f"urn:uuid:{page.translation_key}"
+def stable_id(page, script="hans"):
+    """Survives edits, moves and slug changes; each script has its own, so a reader subscribed
+    to both feeds keeps both items. Simplified keeps the page's translation key (the id feeds
+    always had); traditional is a UUID derived from it (version 5, name "hant")."""
+    key = page.translation_key
+    if script == "hans":
+        return f"urn:uuid:{key}"
+    return f"urn:uuid:{uuid.uuid5(uuid.UUID(str(key)), script)}"
 
 
 def page_dates(page):
@@ -338,7 +344,7 @@ class EntryBuilder:
         return Entry(
             page_id=page.pk,
             page_type=kind,
-            id=stable_id(page),
+            id=stable_id(page, self.script),
             link=link,
             title=self.text(page.title, page),
             summary=summary,
