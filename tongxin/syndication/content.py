@@ -176,6 +176,33 @@ def _credits(stream):
     return rows
 
 
+def credit_names(page):
+    """The names in a page's credits and byline, each once, as written (the page's script)."""
+    credits = _credits(getattr(page, "credits", None)) + _credits(getattr(page, "byline", None))
+    return list(dict.fromkeys(chain.from_iterable(c["names"] for c in credits)))
+
+
+def organizer_names(pages):
+    """{page pk: [organization names]} of the 主办/承办 of campaigns and fund launches
+    (simplified: organizations are snippets written in simplified characters)."""
+    names = {}
+    for model, page_model in (
+        (CampaignOrganizer, CampaignPage),
+        (FundLaunchOrganizer, FundLaunchEventPage),
+    ):
+        pks = [page.pk for page in pages if isinstance(page, page_model)]
+        if not pks:
+            continue
+        rows = (
+            model.objects.filter(page_id__in=pks, role__in=AUTHOR_ROLES)
+            .select_related("organization")
+            .order_by("page_id", "sort_order")
+        )
+        for row in rows:
+            names.setdefault(row.page_id, []).append(row.organization.name)
+    return names
+
+
 class EntryBuilder:
     """Builds the entries of one feed; what the entries need is fetched once for all."""
 
@@ -190,27 +217,7 @@ class EntryBuilder:
 
     def _prefetch(self, pages):
         self.bodies = converted_bodies(pages)
-        self.organizers = self._organizers(pages)
-
-    @staticmethod
-    def _organizers(pages):
-        """{page pk: [organization names]} of the 主办/承办 of campaigns and fund launches."""
-        names = {}
-        for model, page_model in (
-            (CampaignOrganizer, CampaignPage),
-            (FundLaunchOrganizer, FundLaunchEventPage),
-        ):
-            pks = [page.pk for page in pages if isinstance(page, page_model)]
-            if not pks:
-                continue
-            rows = (
-                model.objects.filter(page_id__in=pks, role__in=AUTHOR_ROLES)
-                .select_related("organization")
-                .order_by("page_id", "sort_order")
-            )
-            for row in rows:
-                names.setdefault(row.page_id, []).append(row.organization.name)
-        return names
+        self.organizers = organizer_names(pages)
 
     # ----------------------------------------------------------------- helpers
 
@@ -295,8 +302,7 @@ class EntryBuilder:
         kind = TYPE_NAMES.get(type(page).__name__, "page")
         published, updated = page_dates(page)
         credits = _credits(getattr(page, "credits", None)) + _credits(getattr(page, "byline", None))
-        names = dict.fromkeys(chain.from_iterable(c["names"] for c in credits))
-        authors = [self.text(name, page) for name in names]
+        authors = [self.text(name, page) for name in credit_names(page)]
         organizers = self.organizers.get(page.pk, [])
         if not authors:
             # Organizations are snippets, written in simplified characters.
