@@ -47,9 +47,7 @@ def assert_framable_widget(response):
     for forbidden in ("<form", "<input", "<textarea", 'class="site-header"'):
         assert forbidden not in html
     # One script: the static file that posts the widget's height to the framing page.
-    assert re.findall(r"<script[^>]*>", html) == [
-        '<script src="/static/js/embed-height.js" defer>'
-    ]
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/embed-height.js" defer>']
     assert "<main" in html and html.count("<main") == 1
     assert not any(c in html for c in "\ue000\ue001\ue002")
     return html
