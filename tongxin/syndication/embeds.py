@@ -128,8 +128,8 @@ def card_height(page, width):
     if _has_image(page):
         height += round(inner * 9 / 16)
     height += CARD_PADDING[0]
-    if getattr(page, "number", None):
-        height += KICKER
+    if isinstance(page, EpisodePage) or getattr(page, "number", None):
+        height += KICKER  # the series and episode number
     height += _block(page.title, TITLE, text_width)
     height += _block(_card_meta(page), META, text_width)
     summary = (page.summary or "")[:SUMMARY_CHARS]
