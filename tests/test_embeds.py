@@ -13,6 +13,8 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from tongxin.syndication.embeds import embed_size, list_height
+
 from .factories import EpisodePageFactory, SeriesPageFactory
 from .test_feeds import build_feed_tree
 
@@ -42,8 +44,11 @@ def assert_framable_widget(response):
     assert response["Cache-Control"] == "public, max-age=300"
     assert not response.cookies
     html = response.content.decode()
-    for forbidden in ("<form", "<script", "<input", "<textarea", 'class="site-header"'):
+    for forbidden in ("<form", "<input", "<textarea", 'class="site-header"'):
         assert forbidden not in html
+    # One script: the static file that posts the widget's height to the framing page.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/embed-height.js" defer>']
+    assert "<main" in html and html.count("<main") == 1
     assert not any(c in html for c in "\ue000\ue001\ue002")
     return html
 
@@ -54,7 +59,7 @@ def assert_not_framable(response):
 
 
 def item_count(html):
-    return html.count('<li>\n                                <a href="')
+    return len(re.findall(r'<li>\s*<a href="', html))
 
 
 @pytest.mark.django_db
@@ -233,7 +238,9 @@ def test_campaign_series_and_story_pages_offer_the_iframe_code(client, tree):
         src = f"http://testserver/zh-hant{path}embed/"
         assert f"&lt;iframe src=&quot;{src}&quot;" in html
         assert "target" not in html or "_top" not in html  # the widget does that, not the code
-        assert "sandbox=&quot;allow-popups" in html
+        assert "sandbox=&quot;allow-scripts allow-same-origin allow-popups " in html
+        width, height = embed_size(page)
+        assert f"width=&quot;{width}&quot; height=&quot;{height}&quot;" in html
         assert client.get(urlsplit(src).path).status_code == 200
 
 
@@ -256,3 +263,21 @@ def test_no_cookie_is_set_or_cleared_whatever_the_request_carries(client, tree):
         assert response.status_code == status
         assert not response.cookies
         assert "Cookie" not in response.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_the_embed_height_fits_each_kind(tree):
+    """Lists: header, `limit` items of 80px (1px rules), footer. Cards: 16:9 image of the
+    inner width when there is one, then the text (line clamps) and the footer. The browser
+    test (test_browser_widgets.py) checks these in Chromium."""
+    assert list_height(5) == 487 and list_height(3) == 325 and list_height(1) == 163
+    assert embed_size(tree.campaign) == (480, 487)
+    assert embed_size(tree.campaign, maxwidth=320) == (320, 487)
+    assert embed_size(tree.campaign, limit=3) == (480, 325)
+    news = type(tree.news).objects.get(pk=tree.news.pk)  # has an image
+    width, height = embed_size(news)
+    assert width == 480 and height > round(478 * 9 / 16) + 37
+    narrow = embed_size(news, maxwidth=300)
+    assert narrow[0] == 300 and narrow[1] < height  # the image shrinks more than text grows
+    story = type(tree.story).objects.get(pk=tree.story.pk)  # no image
+    assert embed_size(story)[1] < 240

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.template import Context, Template
@@ -224,20 +225,68 @@ def test_text_is_converted_to_the_script_of_the_prefix(client, tree):
 
 
 @pytest.mark.django_db
-def test_ids_are_stable_and_the_same_in_both_scripts_and_across_edits(client, tree):
-    def ids_by_link_path(language):
-        parsed = parse(client.get(feed_url(language, "/xinwen/", "atom")))
+def test_ids_are_stable_across_edits_and_each_script_has_its_own(client, tree):
+    def ids_by_link_path(language, kind="atom"):
+        parsed = parse(client.get(feed_url(language, "/xinwen/", kind)))
         return {urlsplit(e.link).path.split("/", 2)[2]: e.id for e in parsed.entries}
 
     before = ids_by_link_path("zh-hans")
-    assert before == ids_by_link_path("zh-hant")
+    hant = ids_by_link_path("zh-hant")
+    assert before.keys() == hant.keys()
+    for path, entry_id in before.items():
+        assert hant[path] != entry_id and hant[path].startswith("urn:uuid:"), path
     news = fresh(tree.news)
     news.title = "童心守护行动正式启动"
+    news.slug = "launch-renamed"
     news.save_revision().publish()
     response = client.get(feed_url("zh-hans", "/xinwen/", "atom"))
-    entry = next(e for e in parse(response).entries if e.link.endswith("/xinwen/launch/"))
+    entry = next(e for e in parse(response).entries if e.link.endswith("/xinwen/launch-renamed/"))
     assert entry.title == "童心守护行动正式启动"  # the publish cleared the cached feed
+    # Simplified keeps the id feeds always had; traditional's is derived from it.
     assert entry.id == before["xinwen/launch/"] == f"urn:uuid:{tree.news.translation_key}"
+    assert ids_by_link_path("zh-hant")["xinwen/launch-renamed/"] == hant["xinwen/launch/"]
+
+
+@pytest.mark.django_db
+def test_a_reader_subscribed_to_both_scripts_keeps_both_items(client, tree):
+    """newsboat and feedparser-based readers key items by id: the two scripts never share
+    one, in any format, while the three formats of one script agree (feedparser reads RSS
+    and Atom; the JSON Feed is read as JSON)."""
+    for path in tree.feed_pages.values():
+        ids = {}
+        for language in SCRIPTS:
+            for kind in ("rss", "atom"):
+                parsed = parse(client.get(feed_url(language, path, kind)))
+                ids[language, kind] = [entry.id for entry in parsed.entries]
+                assert ids[language, kind] and all(ids[language, kind]), (path, language, kind)
+            document = json.loads(client.get(feed_url(language, path, "json")).content)
+            ids[language, "json"] = [item["id"] for item in document["items"]]
+            assert ids[language, "rss"] == ids[language, "atom"] == ids[language, "json"]
+        assert not set(ids["zh-hans", "rss"]) & set(ids["zh-hant", "rss"]), path
+    rss = client.get(feed_url("zh-hant", "/xinwen/", "rss")).content.decode()
+    assert '<guid isPermaLink="false">urn:uuid:' in rss
+
+
+@pytest.mark.django_db
+def test_several_authors_are_one_dc_creator_in_rss(client, tree):
+    response = client.get(feed_url("zh-hans", "/qingyun/series/", "rss"))
+    body = response.content.decode()
+    for item in body.split("<item>")[1:]:
+        assert item.count("<dc:creator>") == 1
+        assert "<dc:creator>王芳、李强、赵磊</dc:creator>" in item
+    entry = parse(response).entries[0]
+    assert entry.author == "王芳、李强、赵磊"
+    assert [a["name"] for a in entry.authors] == ["王芳、李强、赵磊"]
+    hant = parse(client.get(feed_url("zh-hant", "/qingyun/series/", "rss"))).entries[0]
+    assert hant.author == "王芳、李強、趙磊"
+    # Atom and JSON Feed have a list of authors: each name stays its own.
+    atom = parse(client.get(feed_url("zh-hans", "/qingyun/series/", "atom"))).entries[0]
+    assert [a["name"] for a in atom.authors] == ["王芳", "李强", "赵磊"]
+    document = json.loads(client.get(feed_url("zh-hans", "/qingyun/series/", "json")).content)
+    assert document["items"][0]["authors"] == [{"name": n} for n in ("王芳", "李强", "赵磊")]
+    # One author stays as it was.
+    news = parse(client.get(feed_url("zh-hans", "/xinwen/", "rss"))).entries
+    assert next(e for e in news if e.link.endswith("/xinwen/launch/")).author == "陈晨"
 
 
 # --------------------------------------------------------------------------- content
@@ -251,7 +300,7 @@ def test_series_feed_lists_episodes_in_order_with_video_enclosures_and_credits(c
         enclosure = entry.enclosures[0]
         assert enclosure.href == "https://video.example.cn/qingyun/ep.mp4"
         assert enclosure.type == "video/mp4"
-        assert {a["name"] for a in entry.authors} >= {"王芳", "李强", "赵磊"}
+        assert entry.author == "王芳、李强、赵磊"
         assert "记者：王芳；摄像：李强、赵磊" in entry.content[0].value
     document = json.loads(client.get(feed_url("zh-hant", "/qingyun/series/", "json")).content)
     first = document["items"][0]
@@ -438,6 +487,59 @@ def test_conditional_get_round_trips(client, tree, kind):
     campaign.save_revision().publish()
     changed = client.get(url, headers={"if-none-match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ("rss", "atom", "json"))
+def test_last_modified_comes_from_the_content_not_the_render(client, tree, kind):
+    """Two app servers (each with its own cache and content version) rendering the same
+    content at different times answer the same Last-Modified, and If-Modified-Since alone
+    gives a 304; a change that leaves no date on any item still moves it."""
+    url = feed_url("zh-hans", "/gushi/", kind)
+    start = timezone.now()
+    answers = []
+    for minutes in (3, 17):
+        cache.clear()  # another server: nothing cached, a content version of its own
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            answers.append(client.get(url))
+    first, second = answers
+    assert first["Last-Modified"] == second["Last-Modified"]
+    assert first["ETag"] == second["ETag"]
+    assert parsedate_to_datetime(first["Last-Modified"]) <= start
+    cache.clear()
+    with time_machine.travel(start + datetime.timedelta(minutes=31), tick=False):
+        again = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        assert again.status_code == 304
+        assert again["Last-Modified"] == first["Last-Modified"]
+        assert again["ETag"] == first["ETag"]
+
+    # A consent withdrawn changes no item's date; Last-Modified moves all the same.
+    withdrawn_at = start + datetime.timedelta(minutes=40)
+    with time_machine.travel(withdrawn_at, tick=False):
+        identity = fresh(tree.story).identity
+        identity.consent_partners = False
+        identity.save()
+    with time_machine.travel(start + datetime.timedelta(minutes=45), tick=False):
+        changed = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert changed.status_code == 200
+    assert parsedate_to_datetime(changed["Last-Modified"]) == withdrawn_at.replace(microsecond=0)
+    assert tree.story.title not in changed.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unpublished_page_moves_last_modified(client, tree):
+    url = feed_url("zh-hant", "/xinwen/", "rss")
+    start = timezone.now()
+    with time_machine.travel(start + datetime.timedelta(minutes=2), tick=False):
+        before = client.get(url)
+    unpublished_at = start + datetime.timedelta(minutes=9)
+    with time_machine.travel(unpublished_at, tick=False):
+        fresh(tree.hant_news).unpublish()
+    cache.clear()
+    with time_machine.travel(start + datetime.timedelta(minutes=12), tick=False):
+        after = client.get(url, headers={"if-modified-since": before["Last-Modified"]})
+    assert after.status_code == 200
+    assert parsedate_to_datetime(after["Last-Modified"]) == unpublished_at.replace(microsecond=0)
 
 
 @pytest.mark.django_db

@@ -42,6 +42,11 @@ def answer(response):
     assert isinstance(data["width"], int) and isinstance(data["height"], int)
     assert f'width="{data["width"]}"' in data["html"]
     assert f'height="{data["height"]}"' in data["html"]
+    # A picture and a source for every answer.
+    assert data["thumbnail_url"].startswith(("http://", "https://"))
+    assert data["thumbnail_width"] > 0 and data["thumbnail_height"] > 0
+    assert data["author_name"]
+    assert data["provider_url"].startswith(("http://", "https://"))
     return data
 
 
@@ -53,7 +58,7 @@ def test_rich_answer_with_the_embed_iframe(client, tree):
     src = IFRAME_SRC_RE.search(data["html"]).group(1)
     assert src == "http://testserver/zh-hans/qingyun/embed/"
     assert f'title="{html_lib.escape(tree.campaign.title)}"' in data["html"]
-    assert (data["width"], data["height"]) == (480, 520)
+    assert (data["width"], data["height"]) == (480, 487)  # a list of 5
     assert data["cache_age"] > 0
     # The iframe works and is framable.
     widget = client.get(urlsplit(src).path)
@@ -69,7 +74,7 @@ def test_format_defaults_to_json_and_the_script_follows_the_url(client, tree):
     assert data["title"] == "儿童节关爱活动"
     data = answer(oembed(client, "http://testserver/zh-hant/gushi/xiaoyu/"))
     assert data["title"] == "小雨的新書包" + tree.story.title.removeprefix("小雨的新书包")
-    assert (data["width"], data["height"]) == (480, 440)  # a card
+    assert data["width"] == 480 and data["height"] < 440  # a card without an image
 
 
 @pytest.mark.django_db
@@ -91,7 +96,7 @@ def test_urls_in_other_spellings(client, tree):
 @pytest.mark.django_db
 def test_maxwidth_and_maxheight_are_respected(client, tree):
     data = answer(oembed(client, "http://testserver/zh-hans/qingyun/", maxwidth="320"))
-    assert (data["width"], data["height"]) == (320, 520)
+    assert (data["width"], data["height"]) == (320, 487)
     data = answer(
         oembed(client, "http://testserver/zh-hans/qingyun/", maxwidth="1000", maxheight="300")
     )
@@ -203,3 +208,54 @@ def test_no_cookie_is_set_or_cleared_whatever_the_request_carries(client, tree):
         assert response.status_code == status
         assert not response.cookies
         assert "Cookie" not in response.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_thumbnail_author_and_provider(client, tree):
+    # A page with an image: a JPEG rendition of it (16:9, at most 640×360, never upscaled:
+    # the test image is small), on the URL's host, with its real size.
+    data = answer(oembed(client, "http://testserver/zh-hant/xinwen/launch/"))
+    assert data["thumbnail_url"].startswith("http://testserver/")
+    assert data["thumbnail_url"].endswith(".jpg")
+    rendition = tree.image.get_rendition("fill-640x360|format-jpeg|jpegquality-85")
+    assert data["thumbnail_url"] == "http://testserver" + rendition.url
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == (
+        rendition.width,
+        rendition.height,
+    )
+    assert 0 < data["thumbnail_width"] <= 640 and 0 < data["thumbnail_height"] <= 360
+    assert client.get(urlsplit(data["thumbnail_url"]).path).status_code in (200, 404)  # media
+    assert data["author_name"] == "陳晨"  # the byline, in the URL's script
+    assert data["provider_name"] == "童心"
+    assert data["provider_url"] == "http://testserver/zh-hant/"
+    # No image: the site's card, a static file.
+    data = answer(oembed(client, "http://testserver/zh-hans/qingyun/"))
+    assert data["thumbnail_url"] == "http://testserver/static/img/oembed-card.png"
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == (640, 360)
+    assert data["author_name"] == "青云县民政局"  # the organizing body
+    data = answer(oembed(client, "http://testserver/zh-hans/qingyun/series/ep-1/"))
+    assert data["author_name"] == "王芳、李强、赵磊"  # the credits
+
+
+@pytest.mark.django_db
+def test_a_story_shows_only_images_the_privacy_guard_allows_and_no_real_name(client, tree):
+    from stories.models import StoryPage
+
+    from .test_feeds import image_body
+
+    story = StoryPage.objects.get(pk=tree.story.pk)
+    body = json.loads(image_body(tree.image))
+    body[1]["value"]["consent"] = ""  # no portrait consent stated
+    story.body = json.dumps(body)
+    story.save()
+    data = answer(oembed(client, "http://testserver/zh-hans/gushi/xiaoyu/"))
+    assert data["thumbnail_url"].endswith("/static/img/oembed-card.png")
+    body[1]["value"]["consent"] = "illustrative"
+    story.body = json.dumps(body)
+    story.save()
+    data = answer(oembed(client, "http://testserver/zh-hans/gushi/xiaoyu/"))
+    assert data["thumbnail_url"].startswith("http://testserver/")
+    assert data["thumbnail_url"].endswith(".jpg")
+    real_name = story.identity.real_name
+    assert real_name and real_name not in json.dumps(data, ensure_ascii=False)
+    assert data["author_name"] == "童心"  # a story without a byline

@@ -14,6 +14,7 @@ turns the whole fragment into the reader's script, and every URL is made absolut
 import datetime
 import html as html_lib
 import re
+import uuid
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -95,9 +96,14 @@ class Entry:
     episode_number: int | None = None
 
 
-def stable_id(page):
-    """Survives edits, moves and slug changes, the same in both scripts."""
-    return f"urn:uuid:{page.translation_key}"
+def stable_id(page, script="hans"):
+    """Survives edits, moves and slug changes; each script has its own, so a reader subscribed
+    to both feeds keeps both items. Simplified keeps the page's translation key (the id feeds
+    always had); traditional is a UUID derived from it (version 5, name "hant")."""
+    key = page.translation_key
+    if script == "hans":
+        return f"urn:uuid:{key}"
+    return f"urn:uuid:{uuid.uuid5(uuid.UUID(str(key)), script)}"
 
 
 def page_dates(page):
@@ -170,6 +176,33 @@ def _credits(stream):
     return rows
 
 
+def credit_names(page):
+    """The names in a page's credits and byline, each once, as written (the page's script)."""
+    credits = _credits(getattr(page, "credits", None)) + _credits(getattr(page, "byline", None))
+    return list(dict.fromkeys(chain.from_iterable(c["names"] for c in credits)))
+
+
+def organizer_names(pages):
+    """{page pk: [organization names]} of the 主办/承办 of campaigns and fund launches
+    (simplified: organizations are snippets written in simplified characters)."""
+    names = {}
+    for model, page_model in (
+        (CampaignOrganizer, CampaignPage),
+        (FundLaunchOrganizer, FundLaunchEventPage),
+    ):
+        pks = [page.pk for page in pages if isinstance(page, page_model)]
+        if not pks:
+            continue
+        rows = (
+            model.objects.filter(page_id__in=pks, role__in=AUTHOR_ROLES)
+            .select_related("organization")
+            .order_by("page_id", "sort_order")
+        )
+        for row in rows:
+            names.setdefault(row.page_id, []).append(row.organization.name)
+    return names
+
+
 class EntryBuilder:
     """Builds the entries of one feed; what the entries need is fetched once for all."""
 
@@ -184,27 +217,7 @@ class EntryBuilder:
 
     def _prefetch(self, pages):
         self.bodies = converted_bodies(pages)
-        self.organizers = self._organizers(pages)
-
-    @staticmethod
-    def _organizers(pages):
-        """{page pk: [organization names]} of the 主办/承办 of campaigns and fund launches."""
-        names = {}
-        for model, page_model in (
-            (CampaignOrganizer, CampaignPage),
-            (FundLaunchOrganizer, FundLaunchEventPage),
-        ):
-            pks = [page.pk for page in pages if isinstance(page, page_model)]
-            if not pks:
-                continue
-            rows = (
-                model.objects.filter(page_id__in=pks, role__in=AUTHOR_ROLES)
-                .select_related("organization")
-                .order_by("page_id", "sort_order")
-            )
-            for row in rows:
-                names.setdefault(row.page_id, []).append(row.organization.name)
-        return names
+        self.organizers = organizer_names(pages)
 
     # ----------------------------------------------------------------- helpers
 
@@ -289,8 +302,7 @@ class EntryBuilder:
         kind = TYPE_NAMES.get(type(page).__name__, "page")
         published, updated = page_dates(page)
         credits = _credits(getattr(page, "credits", None)) + _credits(getattr(page, "byline", None))
-        names = dict.fromkeys(chain.from_iterable(c["names"] for c in credits))
-        authors = [self.text(name, page) for name in names]
+        authors = [self.text(name, page) for name in credit_names(page)]
         organizers = self.organizers.get(page.pk, [])
         if not authors:
             # Organizations are snippets, written in simplified characters.
@@ -338,7 +350,7 @@ class EntryBuilder:
         return Entry(
             page_id=page.pk,
             page_type=kind,
-            id=stable_id(page),
+            id=stable_id(page, self.script),
             link=link,
             title=self.text(page.title, page),
             summary=summary,

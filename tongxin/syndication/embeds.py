@@ -1,12 +1,15 @@
 """The framable widget at `<page URL>embed/`: a list for index-like pages, a card otherwise.
 
-Light and self-contained: its own small HTML with inline CSS, no site chrome, no script, no
-form, no cookie; links open in the top window. Only these routes may be framed, and only by
+Light and self-contained: its own small HTML and stylesheet, no site chrome, no form, no
+cookie, one static script that only posts the widget's height to the framing page (for the
+optional partner-side js/embed-resize.js); links open in the top window. The embed code's
+height fits each widget (`embed_size`). Only these routes may be framed, and only by
 settings.EMBED_FRAME_ANCESTORS (`*` by default); every other route keeps X-Frame-Options
 DENY and CSP frame-ancestors 'none'. The HTML goes through the script conversion middleware
 like every page.
 """
 
+import math
 from functools import wraps
 
 from csp.decorators import csp_replace
@@ -18,6 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from wagtail.models import Site
 
 from campaigns.models import EpisodePage, SeriesPage
+from tongxin.core.formatting import cn_date
 from tongxin.core.pagecache import mark_shareable
 from tongxin.core.routes import PARTNERS
 from tongxin.core.tags.listings import lead_images
@@ -37,12 +41,109 @@ from .pages import (
     site_root_path,
 )
 
-# Suggested iframe sizes (CSS pixels) for the copy-paste code and oEmbed.
-EMBED_SIZES = {"list": (480, 520), "card": (480, 440)}
-# The widget needs no script and no same-origin access; links navigate the top window.
+EMBED_WIDTH = 480
+# The widget posts its height to the page framing it (js/embed-height.js), and links
+# navigate the top window: scripts run, with our own origin so the partner-side
+# js/embed-resize.js can check where a message comes from. Nothing else is allowed.
 IFRAME_SANDBOX = (
-    "allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
+    "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox "
+    "allow-top-navigation-by-user-activation"
 )
+
+# Pixel heights of the widget's parts, as css/embed.css fixes them (keep the two in step).
+BORDERS = 5  # 4px on top, 1px below (1px on each side)
+HEAD = 41
+ITEM = 80  # every list item, 1px rule between two
+FOOT = 37
+CARD_PADDING = (10 + 12, 14 + 14)  # card text: vertical, horizontal
+KICKER = 20
+TITLE = (18, 26, 2, 4)  # font size, line height, at most lines, margin below
+META = (13, 20, 2, 0)
+SUMMARY = (15, 24, 3, 6)  # margin above
+SUMMARY_CHARS = 120
+NARROW = 320  # below this the footer may take two lines
+
+
+def _text_width(text, font_size):
+    """Pixels a line of `text` takes: CJK and full-width characters are 1em, the rest less."""
+    ems = 0.0
+    for char in text:
+        if char.isspace():
+            ems += 0.3
+        elif ord(char) < 0x2E80 and char not in "·":
+            ems += 0.6
+        else:
+            ems += 1.0
+    return ems * font_size
+
+
+def _lines(text, font_size, width, at_most):
+    """How many lines `text` wraps to in `width` pixels (half a character of slack for
+    line-breaking rules), at most `at_most` (the stylesheet's line clamp)."""
+    if not text:
+        return 0
+    needed = _text_width(text, font_size) + font_size / 2
+    return max(1, min(at_most, math.ceil(needed / max(width, font_size))))
+
+
+def _block(text, spec, width):
+    font_size, line_height, at_most, margin = spec
+    lines = _lines(text, font_size, width, at_most)
+    return lines * line_height + margin if lines else 0
+
+
+def _has_image(page):
+    """Whether the card shows a lead image (the first image block has one), read from the
+    body's raw data: no query."""
+    body = getattr(page, "body", None)
+    for block in getattr(body, "raw_data", None) or []:
+        if block.get("type") == "image" and (block.get("value") or {}).get("image"):
+            return True
+    return False
+
+
+def _card_meta(page):
+    """The card's meta line as the widget writes it (for its length only)."""
+    parts = [cn_date(page.display_date)] if page.display_date else []
+    pseudonym = getattr(page, "pseudonym", "")
+    if pseudonym:
+        age = getattr(page, "age", None)
+        parts.append(f"{pseudonym}（化名）" + (f"，{age} 岁" if age is not None else ""))
+    if getattr(page, "region", ""):
+        parts.append(page.region)
+    if getattr(page, "source_name", ""):
+        parts.append(f"来源：{page.source_name}")
+    return " · ".join(parts)
+
+
+def list_height(limit):
+    return BORDERS + HEAD + limit * (ITEM + 1) - 1 + FOOT
+
+
+def card_height(page, width):
+    """The height a card needs at `width`: image (16:9 of the inner width), text, footer."""
+    inner = width - 2
+    text_width = inner - CARD_PADDING[1]
+    height = BORDERS + FOOT + (FOOT - 17 if width < NARROW else 0)
+    if _has_image(page):
+        height += round(inner * 9 / 16)
+    height += CARD_PADDING[0]
+    if isinstance(page, EpisodePage) or getattr(page, "number", None):
+        height += KICKER  # the series and episode number
+    height += _block(page.title, TITLE, text_width)
+    height += _block(_card_meta(page), META, text_width)
+    summary = (page.summary or "")[:SUMMARY_CHARS]
+    height += _block(summary, SUMMARY, text_width)
+    return height
+
+
+def embed_size(page, maxwidth=None, limit=EMBED_DEFAULT):
+    """(width, height) of the iframe for `page`'s widget: a list of `limit` items, or the
+    page's card at that width. A height that fits: nothing is cut off and little is blank."""
+    width = min(EMBED_WIDTH, maxwidth) if maxwidth else EMBED_WIDTH
+    if shape_of(page) == "list":
+        return width, list_height(limit)
+    return width, card_height(page, width)
 
 
 def frame_ancestors():
@@ -63,11 +164,10 @@ def partner_framing(view):
     return wrapped
 
 
-def iframe_html(src, title, shape, width=None, height=None):
-    """The iframe partners paste (also the oEmbed `html`). `title` may carry origin markers:
-    escaping keeps them, and the converter renders them for the reader."""
-    default_width, default_height = EMBED_SIZES.get(shape, EMBED_SIZES["card"])
-    width, height = width or default_width, height or default_height
+def iframe_html(src, title, width, height):
+    """The iframe partners paste (also the oEmbed `html`), `width`×`height` from embed_size.
+    `title` may carry origin markers: escaping keeps them, and the converter renders them
+    for the reader."""
     return format_html(
         '<iframe src="{}" title="{}" width="{}" height="{}" style="border:0;max-width:100%" '
         'loading="lazy" referrerpolicy="strict-origin-when-cross-origin" sandbox="{}">'

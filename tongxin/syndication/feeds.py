@@ -24,9 +24,10 @@ from tongxin.scripts import script as scripts
 from tongxin.scripts.convert import wrap
 from tongxin.scripts.rendition import site_rules_version, text_for_script
 
-from .cache import cache_seconds, content_state, content_version, feed_key, version_timestamp
+from .cache import cache_seconds, content_state, content_version, feed_key
 from .conditional import conditional, cors, etag_for, without_cookies
 from .content import SITE_NAME, EntryBuilder, newest
+from .lastmod import content_last_modified
 from .pages import (
     FEED_MAX,
     BadParameter,
@@ -45,6 +46,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_TYPE = "application/feed+json"
 DEFAULT_DESCRIPTION = "困境儿童关爱保护信息发布平台"
 CREDIT_SCHEME = "urn:tongxin:credit"
+AUTHOR_SEPARATOR = "、"
 
 
 @dataclass
@@ -117,7 +119,7 @@ def _media_elements(handler, entry):
 
 
 class TongxinRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with full content (content:encoded), every author (dc:creator), Media RSS for
+    """RSS 2.0 with full content (content:encoded), the authors (one dc:creator), Media RSS for
     the lead image, video and credits, and the news source."""
 
     def rss_attributes(self):
@@ -136,8 +138,9 @@ class TongxinRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, item)
         entry = item["entry"]
         handler.addQuickElement("atom:updated", rfc3339_date(entry.updated))
-        for name in entry.authors:
-            handler.addQuickElement("dc:creator", name)
+        if entry.authors:
+            # One dc:creator: common readers keep only the last of several.
+            handler.addQuickElement("dc:creator", AUTHOR_SEPARATOR.join(entry.authors))
         handler.addQuickElement("content:encoded", entry.content_html)
         if entry.source and entry.source.get("url"):
             handler.addQuickElement("source", entry.source["name"], {"url": entry.source["url"]})
@@ -326,14 +329,13 @@ def render_feed(request, data, kind):
     return generator.writeString("utf-8").encode("utf-8"), generator.content_type
 
 
-def build_payload(request, page, root_path, script, kind, limit, version):
+def build_payload(request, page, root_path, script, kind, limit):
     data = build_feed_data(request, page, root_path, script, limit)
     body, content_type = render_feed(request, data, kind)
-    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    # Last-Modified also moves when content changed without changing an entry's date (a
-    # story withdrawn, a conversion rule edited) and at midnight (consent expiry), so that
-    # If-Modified-Since alone never hides a change; the ETag follows the bytes exactly.
-    last_modified = max(data.updated, version_timestamp(version), midnight)
+    # Last-Modified comes from the content (lastmod.py), the same on every app server; it
+    # also moves when content changed without changing an entry's date (a story withdrawn, a
+    # rule edited, a consent ended at midnight). The ETag follows the bytes exactly.
+    last_modified = content_last_modified(data.updated)
     return {
         "body": body,
         "content_type": content_type,
@@ -378,7 +380,7 @@ def feed_view(request, page, kind):
     payload = cache.get(key)
     hit = payload is not None
     if not hit:
-        payload = build_payload(request, page, root_path, script.code, kind, limit, version)
+        payload = build_payload(request, page, root_path, script.code, kind, limit)
         cache.set(key, payload, cache_seconds())
     response = HttpResponse(payload["body"], content_type=payload["content_type"])
     response["Content-Language"] = payload["language"]

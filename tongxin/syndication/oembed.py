@@ -9,6 +9,11 @@ follows the URL's prefix (`/zh-hant/…` → traditional; no prefix → simplifi
 - `format` other than json (xml included) → 501
 - anything that is not a public, partner-cleared page here (another host, a draft, a
   private page, a story without partner consent, a feed or embed URL) → 404
+
+Besides the iframe, an answer carries a thumbnail (a rendition of the page's first image;
+for a story only an image the privacy guard lets through; else the site's card), the
+authors (credits and byline, else the organizing bodies, else 童心: never anything from a
+story's identity record) and the provider.
 """
 
 import json
@@ -17,21 +22,28 @@ from urllib.parse import unquote, urlsplit
 
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
+from stories.models import StoryPage
 from tongxin.scripts import script as scripts
 from tongxin.scripts.rendition import text_for_script
 
 from .conditional import CACHE_CONTROL, cors, without_cookies
-from .content import SITE_NAME
-from .embeds import EMBED_SIZES, iframe_html
+from .content import SITE_NAME, credit_names, organizer_names
+from .embeds import embed_size, iframe_html
 from .pages import find_public_page, page_path, shape_of, site_root_path
 
 MAX_URL_LENGTH = 2048
 CACHE_AGE = 3600
 DIMENSION_RE = re.compile(r"[0-9]{1,5}")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# A 16:9 JPEG every consumer accepts; one fixed size (no rendition per request parameter).
+THUMBNAIL_SPEC = "fill-640x360|format-jpeg|jpegquality-85"
+# The site's own card (site/static/img/oembed-card.png) when a page has no usable image.
+FALLBACK_THUMBNAIL = ("img/oembed-card.png", 640, 360)
+AUTHOR_SEPARATOR = "、"
 
 
 class WithoutScriptPrefixes:
@@ -133,27 +145,76 @@ def oembed_answer(request):
     if page is None or not shape_of(page):
         raise Http404("not a public page here")
 
-    shape = shape_of(page)
-    width, height = EMBED_SIZES[shape]
-    width = min(width, maxwidth) if maxwidth else width
+    width, height = embed_size(page, maxwidth=maxwidth)
     height = min(height, maxheight) if maxheight else height
     host = f"[{hostname}]" if ":" in hostname else hostname
     origin = f"{scheme}://{host}" + (f":{port}" if port and port != DEFAULT_PORTS[scheme] else "")
     with script.activate():
         src = origin + page_path(page, site_root_path(site)) + "embed/"
         title = text_for_script(page.title, script.code, source=page.script, page=page)
-        html = str(iframe_html(src, title, shape, width, height))
+        html = str(iframe_html(src, title, width, height))
+    thumbnail_url, thumbnail_width, thumbnail_height = thumbnail(page, origin)
     return {
         "version": "1.0",
         "type": "rich",
         "title": title,
+        "author_name": author_name(page, script.code),
         "provider_name": SITE_NAME,
         "provider_url": f"{origin}{script.prefix}/",
         "html": html,
         "width": width,
         "height": height,
+        "thumbnail_url": thumbnail_url,
+        "thumbnail_width": thumbnail_width,
+        "thumbnail_height": thumbnail_height,
         "cache_age": CACHE_AGE,
     }
+
+
+def thumbnail_image(page):
+    """The page's first image; for a story the first the privacy guard lets through (its
+    portrait consent stated: stories.guard.image_consent_problems)."""
+    for block in getattr(page, "body", None) or []:
+        if block.block_type != "image" or block.value.get("image") is None:
+            continue
+        if isinstance(page, StoryPage) and not block.value.get("consent"):
+            continue
+        return block.value["image"]
+    return None
+
+
+def _absolute(url, origin):
+    return url if urlsplit(url).scheme else origin + url
+
+
+def thumbnail(page, origin):
+    """(absolute URL, width, height): a rendition of the page's image, or the site's card."""
+    image = thumbnail_image(page)
+    if image is not None:
+        try:
+            rendition = image.get_rendition(THUMBNAIL_SPEC)
+        except (OSError, ValueError):  # a missing original, a broken file: the card instead
+            rendition = None
+        if rendition is not None:
+            return _absolute(rendition.url, origin), rendition.width, rendition.height
+    path, width, height = FALLBACK_THUMBNAIL
+    return _absolute(static(path), origin), width, height
+
+
+def author_name(page, script_code):
+    """Who the page is by, in the reader's script: the names in its credits and byline, else
+    its organizing bodies (主办/承办), else the site. A story shows only its byline (the
+    reporters), never anything from the identity record."""
+    names = [
+        text_for_script(name, script_code, source=page.script, page=page)
+        for name in credit_names(page)
+    ]
+    if not names:
+        names = [
+            text_for_script(name, script_code, source="hans", page=page)
+            for name in dict.fromkeys(organizer_names([page]).get(page.pk, []))
+        ]
+    return AUTHOR_SEPARATOR.join(names) or SITE_NAME
 
 
 @require_safe

@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from tongxin.core.routes import PARTNERS
 from tongxin.core.visibility import is_visible
 from tongxin.scripts.markers import wrap_origin
-from tongxin.syndication.embeds import iframe_html
+from tongxin.syndication.embeds import embed_size, iframe_html
 from tongxin.syndication.pages import shape_of
 
 register = template.Library()
@@ -101,7 +101,8 @@ def embed_code(context, page=None):
     if url is None:
         return {"code": ""}
     shape = shape_of(page)
-    return {"code": iframe_html(f"{url}embed/", _title(page), shape), "shape": shape}
+    width, height = embed_size(page)
+    return {"code": iframe_html(f"{url}embed/", _title(page), width, height), "shape": shape}
 
 
 # Blocks whose page markup does not suit a feed reader: page images are relative, lazy,
