@@ -44,6 +44,9 @@ class SiteErrorPagesMiddleware:
         if isinstance(exception, Http404):
             return views.page_not_found(request, exception)
         logger.error(
-            "Internal Server Error: %s", request.path, exc_info=exception, extra={"request": request}
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"request": request},
         )
         return views.server_error(request)
