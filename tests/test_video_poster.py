@@ -7,6 +7,7 @@ import base64
 import pytest
 from django.utils import translation
 
+from .test_content_export import export_to
 from .test_content_import import (
     build_document,
     page_at,
@@ -15,7 +16,6 @@ from .test_content_import import (
     write_document,
     write_jpeg,
 )
-from .test_content_export import export_to
 
 pytestmark = pytest.mark.django_db
 
