@@ -100,3 +100,19 @@ def test_the_format_keys_of_the_video_block():
     from tongxin.exchange.blocks import format_keys
 
     assert format_keys("video") == ("url", "caption", "poster")
+
+
+def test_feeds_link_the_video_and_show_the_poster_not_the_title_card(tmp_path, client):
+    document = build_document(tmp_path)
+    write_jpeg(tmp_path / "images" / "poster.jpg", (10, 20, 200))
+    news = next(p for p in document["pages"] if p["type"] == "news")
+    news.setdefault("body", []).append(
+        {"type": "video", "url": VIDEO, "caption": "宣传片", "poster": "images/poster.jpg"}
+    )
+    news.setdefault("body", []).append({"type": "video", "url": VIDEO + "?2"})
+    run_import(write_document(tmp_path, document))
+    with translation.override("zh-hans"):
+        feed_url = page_at(news["path"]).get_parent().get_url() + "feed/rss/"
+    body = client.get(feed_url).content.decode()
+    assert "data:image" not in body  # the title card is for the player only
+    assert VIDEO in body and "http://testserver/media/images/" in body
