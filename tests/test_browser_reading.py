@@ -219,6 +219,27 @@ def test_switching_script_keeps_the_anchor(browser, demo):
     paths = demo_paths()
     context, tab = new_tab(browser, demo, 390)
     try:
+        # The switcher's focus ring is drawn whole: no ancestor clips it.
+        tab.goto(f"{demo}/zh-hans/{paths['campaign']}")
+        link = tab.locator(".switcher a[hreflang='zh-Hant']")
+        link.focus()
+        clipped = link.evaluate(
+            """(a) => {
+                const ring = a.getBoundingClientRect();
+                const width = parseFloat(getComputedStyle(a).outlineWidth) || 0;
+                for (let e = a.parentElement; e && e !== document.body; e = e.parentElement) {
+                    const style = getComputedStyle(e);
+                    if (style.overflow === 'visible' && style.overflowX === 'visible') continue;
+                    const box = e.getBoundingClientRect();
+                    if (ring.left - width < box.left || ring.right + width > box.right ||
+                        ring.top - width < box.top || ring.bottom + width > box.bottom) {
+                        return e.tagName + '.' + e.className;
+                    }
+                }
+                return null;
+            }"""
+        )
+        assert clipped is None, f"the switcher's focus ring is clipped by {clipped}"
         tab.goto(f"{demo}/zh-hans/{paths['campaign']}#funds-heading")
         tab.locator(".switcher a[hreflang='zh-Hant']").click()
         tab.wait_for_url(f"**/zh-hant/{paths['campaign']}#funds-heading")

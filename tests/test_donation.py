@@ -198,7 +198,7 @@ def test_block_shows_progress_amounts_button_qr_and_disclosure(client, site_tree
     )
     assert progress(block) == ("100", "35")
     # Suggested amounts, the counted button, the QR code of the absolute click-through URL.
-    assert "建议金额： 30 元 100 元 1 万元" in text
+    assert "建议金额： 30 元 100 元 10,000 元" in text  # one line, one unit
     assert f'href="/donate/tongxin-fund/?from={page.pk}"' in block
     assert "去腾讯公益捐款" in text
     assert '<svg aria-hidden="true" focusable="false"' in block and 'class="qr"' in block

@@ -89,6 +89,20 @@ def format_amount(value, currency="CNY", unit_of=None):
     return f"{amount:,.2f} {currency}"
 
 
+def format_amounts(values, currency="CNY"):
+    """Amounts shown side by side (a donation's suggested amounts) in one unit: in 元 when
+    any of them is below ten thousand (30 元, 100 元, 10,000 元), each as `format_amount`
+    otherwise (1 万元, 5 万元)."""
+    amounts = [_decimal(value) for value in values]
+    currency = (currency or "CNY").upper()
+    if currency in ("CNY", "RMB") and any(a is not None and abs(a) < WAN for a in amounts):
+        return [
+            "" if a is None else ("-" if a < 0 else "") + _in_unit(abs(a), (Decimal(1), "元"))
+            for a in amounts
+        ]
+    return [format_amount(value, currency) for value in values]
+
+
 def figure_value(raw):
     """A key figure's value as shown, grouped like money (10760 → 10,760, 1286 → 1,286,
     3500 → 3,500, 1234.5 → 1,234.5); anything else an editor wrote (3.5, 约 300) as written.
