@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 DEMO := site/demo/content.json
 
-.PHONY: run test lint format install migrate demo admin browser-test clean backup restore
+.PHONY: run test lint format install migrate demo admin browser-test node clean backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,14 @@ run: demo admin
 test: install
 	DJANGO_ENV=test $(BIN)/pytest -n 2 -m "not browser" -q
 
-browser-test: install
+# axe-core for the browser tests, pinned in package-lock.json; never served to readers.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: node_modules/.package-lock.json
+
+browser-test: install node
 	DJANGO_ENV=test $(BIN)/pytest -m browser -q -p no:xdist
 
 lint: install
@@ -58,4 +65,4 @@ restore: install
 	$(MANAGE) restore "$(FILE)"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

@@ -16,7 +16,7 @@ from tongxin.core.blocks import (
     VideoBlock,
     WishesBlock,
 )
-from tongxin.core.formatting import format_amount
+from tongxin.core.formatting import format_amounts
 
 
 class FundChooserBlock(SnippetChooserBlock):
@@ -79,9 +79,10 @@ class DonateValue(blocks.StructValue):
 
     @property
     def amounts_display(self):
-        """Suggested amounts in the fund's currency: ["30 元", "100 元", "1 万元"]."""
+        """Suggested amounts in the fund's currency and one unit: ["30 元", "100 元",
+        "10,000 元"]."""
         currency = getattr(self.fund, "currency", "CNY")
-        return [format_amount(amount, currency) for amount in self.get("amounts") or []]
+        return format_amounts(self.get("amounts") or [], currency)
 
     @property
     def is_open(self):

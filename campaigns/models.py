@@ -268,11 +268,12 @@ class Fund(index.Indexed, models.Model):
 
     @property
     def raised_display(self):
-        return format_amount(self.raised, self.currency)
+        # Raised and target share a line (已筹 31.26 万元 / 目标 30 万元): one unit for both.
+        return format_amount(self.raised, self.currency, unit_of=self.target)
 
     @property
     def target_display(self):
-        return format_amount(self.target, self.currency)
+        return format_amount(self.target, self.currency, unit_of=self.raised)
 
     @property
     def annual_commitment_display(self):
@@ -428,7 +429,9 @@ class CampaignPage(TongxinPage):
             listing(StoryPage.objects.filter(pk__in=descendants.values("pk")), bodies=True)
         )[:12]
         context["organizer_list"] = self.organizers.select_related("organization")
-        context["fund_list"] = self.funds.select_related("organization", "custodian")
+        # Open appeals first, closed ones after them (sorted() keeps the order within each).
+        funds = self.funds.select_related("organization", "custodian")
+        context["fund_list"] = sorted(funds, key=lambda fund: not fund.is_open)
         return context
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
 from tongxin.core.responses import without_cookies
+from tongxin.core.visibility import visible
 
 from .models import DonationClick, Fund, donation_url_error
 
@@ -29,6 +30,22 @@ def count_click(fund, page_id):
     except IntegrityError:
         # Another request created the bucket between our update and insert.
         DonationClick.objects.filter(**bucket).update(count=F("count") + 1)
+
+
+def closed_fund_context(fund):
+    """What the page of an appeal that takes no donations points to: the public campaigns
+    that carry it, and their funds that are still open (the reader came to give)."""
+    from .models import CampaignPage
+
+    campaigns = list(visible(CampaignPage.objects.filter(funds=fund), "web").order_by("path"))
+    open_funds = (
+        Fund.objects.filter(campaigns__in=campaigns, status="open")
+        .exclude(pk=fund.pk)
+        .select_related("organization", "custodian")
+        .distinct()
+        .order_by("name")
+    )
+    return {"fund": fund, "campaigns": campaigns, "open_funds": list(open_funds)}
 
 
 class WithoutScriptPrefixes:
@@ -54,11 +71,10 @@ def donate(request, key):
     if fund is None:
         request.urlconf = WithoutScriptPrefixes
         raise Http404("unknown fund")
-    if not fund.is_open:
-        return render(request, "campaigns/donate_closed.html", {"fund": fund}, status=410)
-    if donation_url_error(fund.donate_url):
-        # An administrator withdrew the host's approval after the fund was saved.
-        return render(request, "campaigns/donate_closed.html", {"fund": fund}, status=410)
+    if not fund.is_open or donation_url_error(fund.donate_url):
+        # Ended, or an administrator withdrew the host's approval after the fund was saved.
+        context = closed_fund_context(fund)
+        return render(request, "campaigns/donate_closed.html", context, status=410)
     if request.method == "GET":
         # A HEAD is a link checker or a preview bot asking where the link goes, not a reader.
         count_click(fund, source_page_id(request))

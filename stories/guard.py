@@ -92,12 +92,20 @@ def consent_problems(identity, today=None):
 
 
 def image_consent_problems(story):
-    return [
+    problems = [
         Problem(label, "image_consent", "图片没有注明肖像授权（人物已同意或示意图）")
         for position, block in enumerate(story.body or [], start=1)
         if block.block_type == "image" and not block.value.get("consent")
         for label in [f"正文第 {position} 块（图片）"]
     ]
+    # A video's poster has no portrait-consent field: a story's videos use the title card.
+    problems += [
+        Problem(label, "image_consent", "故事页中的视频不能使用封面图片，请留空（显示标题卡片）")
+        for position, block in enumerate(story.body or [], start=1)
+        if block.block_type == "video" and block.value.get("poster") is not None
+        for label in [f"正文第 {position} 块（视频封面）"]
+    ]
+    return problems
 
 
 def identity_record(identity):

@@ -99,11 +99,27 @@ def banner_on(fund, **kwargs):
         (1862400, "186.24 万元"),
         (35_000_000, "3,500 万元"),
         (250_000_000, "2.5 亿元"),
-        (1862437, "1,862,437 元"),
+        (1862437, "186.24 万元"),
+        (312560, "31.26 万元"),
     ],
 )
 def test_amounts_are_written_the_chinese_way(amount, expected):
     assert format_amount(amount) == expected == yuan(amount)
+
+
+@pytest.mark.parametrize(
+    "raised, target, expected",
+    [
+        (312560, 300000, "已筹 31.26 万元 / 目标 30 万元"),
+        (5000, 300000, "已筹 0.5 万元 / 目标 30 万元"),
+        (35_000_000, 250_000_000, "已筹 0.35 亿元 / 目标 2.5 亿元"),
+        (800, 5000, "已筹 800 元 / 目标 5,000 元"),
+    ],
+)
+def test_raised_and_target_share_one_unit(raised, target, expected):
+    """One line never mixes 元 and 万元 (已筹 312,560 元 / 目标 30 万元 did)."""
+    fund = Fund(raised=Decimal(raised), target=Decimal(target), currency="CNY")
+    assert f"已筹 {fund.raised_display} / 目标 {fund.target_display}" == expected
 
 
 def test_other_currencies_keep_their_code_and_exact_amount():
@@ -182,7 +198,7 @@ def test_block_shows_progress_amounts_button_qr_and_disclosure(client, site_tree
     )
     assert progress(block) == ("100", "35")
     # Suggested amounts, the counted button, the QR code of the absolute click-through URL.
-    assert "建议金额： 30 元 100 元 1 万元" in text
+    assert "建议金额： 30 元 100 元 10,000 元" in text  # one line, one unit
     assert f'href="/donate/tongxin-fund/?from={page.pk}"' in block
     assert "去腾讯公益捐款" in text
     assert '<svg aria-hidden="true" focusable="false"' in block and 'class="qr"' in block
@@ -469,8 +485,12 @@ def test_banner_shows_on_every_page_while_on(client, site_tree):
         assert f'href="/donate/tongxin-fund/?from={page.pk}"' in banner
         assert "<svg" in banner
         assert f"公开募捐备案编号：{site_tree.fund.record_number}" in text
-        # Just inside <main>, before the page's own content.
-        assert html.index("donate--banner") < html.index("<h1")
+        # Below the page's title (a reader on a phone sees the title first), once.
+        assert html.index("<h1") < html.index("donate--banner") or page == site_tree.home
+        assert html.count("donate--banner") == 1
+        # A close button, hidden until js/banner.js (loaded right after it) wires it.
+        assert "data-banner-close hidden" in banner
+        assert html.index("donate--banner") < html.index("/static/js/banner.js")
 
 
 def test_banner_defaults_from_the_fund_and_converts_for_traditional(client, site_tree):

@@ -149,6 +149,67 @@ class TestServerError:
         assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
+class TestErrorPagesUnderDebug:
+    """`make run` (DEBUG on) shows readers the site's own pages, not Django's debug pages;
+    DEBUG_PAGES=1 (TONGXIN_DEBUG_PAGES) brings those back for developers."""
+
+    @pytest.mark.parametrize(
+        "url, lang, heading",
+        [
+            ("/zh-hans/nope/", "zh-Hans", "页面不存在"),
+            ("/zh-hant/nope/", "zh-Hant", "頁面不存在"),
+            ("/zh-hant/nope/feed/rss/", "zh-Hant", "頁面不存在"),
+        ],
+    )
+    def test_site_404_in_the_readers_script(self, client, site_tree, settings, url, lang, heading):
+        settings.DEBUG = True
+        response = client.get(url)
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert f"<h1>{heading}</h1>" in html and f'lang="{lang}"' in html
+        assert "DEBUG = True" not in html and "Page not found" not in html
+
+    def test_unresolved_url_gets_the_site_404(self, client, site_tree, settings):
+        settings.DEBUG = True
+        response = client.get("/zh-hans/search/nope/extra", follow=True)
+        assert response.status_code == 404
+        assert "DEBUG = True" not in response.content.decode()
+
+    def test_site_500_in_the_readers_script(self, client, site_tree, settings, monkeypatch):
+        from campaigns.models import NewsPage
+
+        def explode(*args, **kwargs):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(NewsPage, "get_context", explode)
+        settings.DEBUG = True
+        client.raise_request_exception = False
+        response = client.get("/zh-hant/" + site_tree.news.url_path[len("/home/") :])
+        assert response.status_code == 500
+        html = response.content.decode()
+        assert "<h1>服務暫時不可用</h1>" in html and "Traceback" not in html
+
+    def test_debug_pages_for_developers(self, client, site_tree, settings):
+        settings.DEBUG = True
+        settings.TONGXIN_DEBUG_PAGES = True
+        response = client.get("/zh-hans/nope/")
+        assert response.status_code == 404
+        assert "DEBUG = True" in response.content.decode()
+
+    @pytest.mark.parametrize("value, expected", [(None, "False"), ("1", "True")])
+    def test_dev_settings_read_debug_pages(self, value, expected):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.pop("DEBUG_PAGES", None)
+        if value:
+            env["DEBUG_PAGES"] = value
+        env["DJANGO_SETTINGS_MODULE"] = "tongxin.settings.dev"
+        result = run_python(
+            "from django.conf import settings; print(settings.DEBUG, settings.TONGXIN_DEBUG_PAGES)",
+            env,
+        )
+        assert result.stdout.split() == ["True", expected], result.stderr
+
+
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
 
 

@@ -478,7 +478,7 @@ def test_campaign_page_in_simplified(client, tree):
     ]
     assert figures == [
         ("10,760", "名", "纳入关爱服务的困境儿童", "截至 2026年5月31日"),
-        ("3500", "万元", "儿童基本生活保障资金", "截至 2026年1月15日"),
+        ("3,500", "万元", "儿童基本生活保障资金", "截至 2026年1月15日"),
     ]
 
     organizers = dl_facts(soup.select_one("dl.organizers"))

@@ -604,6 +604,9 @@ class TestLinks:
             for (tag, name, simplified, values), (_, _, traditional, _) in zip(
                 hans_urls, hant_urls, strict=True
             ):
+                if simplified.startswith("data:"):
+                    # A video's generated title card (poster) carries the rendition's text.
+                    continue
                 expected = simplified if fixed_link(tag, values) else swapped(simplified)
                 assert traditional == expected, (page.url_path, tag, name, simplified)
             # Same elements in the same order, with the same ids, classes and the like.

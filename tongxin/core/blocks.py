@@ -100,6 +100,14 @@ class ImageBlock(blocks.StructBlock):
 class VideoBlock(blocks.StructBlock):
     url = blocks.URLBlock(label="视频地址")
     caption = blocks.CharBlock(label="说明", required=False, max_length=500)
+    # Shown before the video plays (the player loads nothing until then: preload="none").
+    # Left empty, the page shows a title card drawn from its own title: never a photo of a
+    # child by default. Stories refuse a poster (stories.guard: it has no portrait consent).
+    poster = ImageChooserBlock(
+        label="封面图片",
+        required=False,
+        help_text="播放前显示的图片；留空则显示带标题的封面卡片。故事页中不能使用",
+    )
 
     def clean(self, value):
         value = super().clean(value)

@@ -165,7 +165,8 @@ def store_value(block, value, refs):
     if isinstance(block, blocks.ListBlock):
         return _wrap_list(store_value(block.child_block, item, refs) for item in value or [])
     if isinstance(block, ImageChooserBlock):
-        return refs.image(value)
+        # An optional image (the video block's poster) may be absent.
+        return refs.image(value) if value is not None else None
     if isinstance(block, SnippetChooserBlock):
         return getattr(refs, block.model_class._meta.model_name)(value)
     if isinstance(block, blocks.RichTextBlock):

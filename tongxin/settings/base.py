@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "tongxin.core.middleware.RenditionMiddleware",
+    # The site's 404/500 pages under DEBUG too, unless TONGXIN_DEBUG_PAGES (module docstring).
+    "tongxin.core.errorpages.SiteErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "tongxin.urls"
@@ -178,6 +180,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("en", "English"),
 ]
 TONGXIN_ADMIN_LANGUAGE = "zh-hans"
+# True: Django's debug 404/500 pages while DEBUG is on (dev.py reads DEBUG_PAGES=1).
+TONGXIN_DEBUG_PAGES = False
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -111,6 +111,7 @@ def embed_code(context, page=None):
 FEED_BLOCK_TEMPLATES = {
     "image": "syndication/blocks/image.html",
     "donate": "syndication/blocks/donate.html",
+    "video": "syndication/blocks/video.html",
 }
 
 
