@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Q, Value
 from django.db.models.lookups import Contains
@@ -23,6 +24,7 @@ from campaigns.models import (
     SeriesPage,
 )
 from stories.models import StoryPage
+from tongxin.core.contentversion import content_state
 from tongxin.core.visibility import visible
 
 from .analysis import MAX_QUERY_TOKENS, clean, normalise, query_terms, query_text, tokens
@@ -54,6 +56,7 @@ TYPE_LABELS = {
 }
 # Region suggestions offered under the region field (a datalist), at most this many.
 MAX_REGION_SUGGESTIONS = 200
+REGION_CACHE_SECONDS = 3600
 
 
 def type_choices():
@@ -155,13 +158,21 @@ def in_region(entries, region):
 
 
 def region_suggestions():
-    """The regions pages the public can find carry (normalised, sorted; one query)."""
-    entries = findable(SearchEntry.objects.exclude(region=""))
-    return list(
-        entries.order_by("region")
-        .values_list("region", flat=True)
-        .distinct()[:MAX_REGION_SUGGESTIONS]
-    )
+    """The regions pages the public can find carry (normalised, sorted).
+
+    Cached under the content state (tongxin.core.contentversion): publishing, a view
+    restriction, a consent change or an expiry moment makes a new list."""
+    key = f"search:regions:{content_state()}"
+    found = cache.get(key)
+    if found is None:
+        entries = findable(SearchEntry.objects.exclude(region=""))
+        found = list(
+            entries.order_by("region")
+            .values_list("region", flat=True)
+            .distinct()[:MAX_REGION_SUGGESTIONS]
+        )
+        cache.set(key, found, REGION_CACHE_SECONDS)
+    return found
 
 
 @dataclass
