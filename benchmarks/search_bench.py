@@ -90,6 +90,7 @@ from wagtail.rich_text import RichText  # noqa: E402
 from campaigns.models import NewsPage  # noqa: E402
 from stories.models import StoryIdentity, StoryPage  # noqa: E402
 from tongxin.search.analysis import segmenter  # noqa: E402
+from tongxin.search.fulltext import analyze  # noqa: E402
 from tongxin.search.index import deferred, rebuild_search_index  # noqa: E402
 from tongxin.search.models import SearchEntry  # noqa: E402
 
@@ -278,6 +279,7 @@ def percentile(values, share):
 def main():
     setup_test_environment()
     count = build(ARGS.pages, ARGS.seed) if ARGS.pages else SearchEntry.objects.count()
+    analyze()  # as after an import: fresh planner statistics
     client = Client()
     times, queries = [], []
     print(f"\n{count} indexed pages on {connection.vendor}; {ARGS.repeat} runs per query\n")

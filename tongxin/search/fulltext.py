@@ -70,11 +70,14 @@ def matching(entries, exact, prefixes):
     )
 
 
-def analyze(table):
-    """Refresh the planner's statistics after a bulk change (PostgreSQL only)."""
+def analyze(table=None):
+    """Refresh the planner's statistics after a bulk change (PostgreSQL only): of ``table``,
+    or of the whole database. Without fresh statistics on the page tables as well, the
+    planner may walk every visible page and test each against the index (hundreds of ms
+    at 10,000 pages) instead of asking the GIN index first (about a millisecond)."""
     if vendor() == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}" if table else "ANALYZE")
 
 
 # --- the DDL, run by migration 0002 on its own database only -----------------------------

@@ -297,7 +297,7 @@ def update_pages(page_ids):
             SearchEntry.objects.filter(page_id__in=chunk).delete()
             count += _write(_live_pages().filter(pk__in=chunk), campaigns)
     if len(page_ids) >= 1000:
-        analyze(SearchEntry._meta.db_table)
+        analyze()
     return count
 
 
@@ -305,14 +305,15 @@ def rebuild_search_index():
     """Re-index every live page from scratch, in one transaction. Returns the entry count.
 
     Call it once after a bulk import (or use ``deferred()``), after restoring a database, or
-    after changing how pages are indexed. PostgreSQL's statistics are refreshed afterwards so
-    the planner uses the full-text index at once.
+    after changing how pages are indexed. PostgreSQL's statistics are refreshed afterwards
+    (the whole database: the search query joins the page tables too), so the planner uses the
+    full-text index at once.
     """
     campaigns = campaign_paths()
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         count = _write(_live_pages(), campaigns)
-    analyze(SearchEntry._meta.db_table)
+    analyze()
     return count
 
 
