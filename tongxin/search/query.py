@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Value
-from django.db.models.lookups import Contains
+from django.db.models import F
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
@@ -148,17 +147,19 @@ def findable(entries):
 
 def in_region(entries, region):
     """Entries whose region contains the reader's, or is contained in it (both normalised):
-    青云县 finds 青云县 and 青云市青云县; 青云市青云县 finds 青云县 too."""
+    青云县 finds 青云县 and 青云市青云县; 青云市青云县 finds 青云县 too.
+
+    Matched against the site's regions in Python, then ``region IN (…)`` in SQL: an indexed
+    condition the planner can estimate, where a LIKE both ways could not be."""
     wanted = normalise(region)
     if not wanted:
         return entries
-    return entries.filter(
-        Q(region__contains=wanted) | (~Q(region="") & Contains(Value(wanted), F("region")))
-    )
+    matching = [r for r in known_regions() if wanted in r or r in wanted]
+    return entries.filter(region__in=matching)
 
 
-def region_suggestions():
-    """The regions pages the public can find carry (normalised, sorted).
+def known_regions():
+    """Every region the pages the public can find carry (normalised, sorted).
 
     Cached under the content state (tongxin.core.contentversion): publishing, a view
     restriction, a consent change or an expiry moment makes a new list."""
@@ -166,13 +167,14 @@ def region_suggestions():
     found = cache.get(key)
     if found is None:
         entries = findable(SearchEntry.objects.exclude(region=""))
-        found = list(
-            entries.order_by("region")
-            .values_list("region", flat=True)
-            .distinct()[:MAX_REGION_SUGGESTIONS]
-        )
+        found = list(entries.order_by("region").values_list("region", flat=True).distinct())
         cache.set(key, found, REGION_CACHE_SECONDS)
     return found
+
+
+def region_suggestions():
+    """The regions offered under the region field (a datalist)."""
+    return known_regions()[:MAX_REGION_SUGGESTIONS]
 
 
 @dataclass
