@@ -104,6 +104,10 @@ class TongxinPage(SyndicationRoutes, Page):
         use_json_field=True,
     )
 
+    # Readers' search is tongxin.search's own index, updated on publish; Wagtail's
+    # per-save indexing is off for pages (the admin searches titles in the table itself:
+    # WAGTAILSEARCH_BACKENDS), so saving a page writes no second index.
+    search_auto_update = False
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.FilterField("script"),

@@ -95,6 +95,53 @@ def tokens(normalised):
     return list(seen)
 
 
+# A term the full-text engines store: a run of letters and decimal digits only. PostgreSQL's
+# parser (``to_tsvector('simple', …)``) and SQLite FTS5's ``unicode61`` tokenizer both split
+# text at anything else, so a term made only of these characters reaches either engine as
+# exactly one token, and the same Python function decides what both databases index.
+_TERM_BREAK_RE = re.compile(r"[^\w]|_")
+MAX_TERM_LENGTH = 60
+
+
+def _term_char(ch):
+    category = unicodedata.category(ch)
+    return category[0] == "L" or category == "Nd"
+
+
+def pieces(token):
+    """``token`` cut at every character that is not a letter or decimal digit."""
+    out, run = [], []
+    for ch in token:
+        if _term_char(ch):
+            run.append(ch)
+        elif run:
+            out.append("".join(run))
+            run = []
+    if run:
+        out.append("".join(run))
+    return [p for p in out if len(p) <= MAX_TERM_LENGTH]
+
+
+def index_terms(normalised):
+    """The full-text terms of normalised text, space-joined, each once: the one function that
+    builds what PostgreSQL's ``tsvector`` and SQLite's FTS5 table index.
+
+    jieba's search tokens (words and the words inside them), plus every non-ASCII letter on
+    its own, so that single characters and words jieba does not know (names, new words) can
+    be found through the index too (see ``query_terms``).
+    """
+    if not normalised:
+        return ""
+    found = {}
+    for token in tokens(normalised):
+        for piece in pieces(token):
+            found.setdefault(piece, None)
+    for ch in normalised:
+        if not ch.isascii() and _term_char(ch):
+            found.setdefault(ch, None)
+    return " ".join(found)
+
+
 def terms(normalised):
     """The index column form: `` tok1 tok2 … `` so that ``contains(" tok ")`` is a word match."""
     found = tokens(normalised)
@@ -116,27 +163,62 @@ def query_text(raw):
     return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
 
 
-def snippet(text, needles, before=30, after=60):
-    """(head, match, tail) around the first needle found in ``text``, or None.
+def query_terms(words):
+    """What the index must hold for a page to match every query word: (exact terms, prefix
+    terms, substrings to confirm).
 
-    ``text`` is source text (either script); ``needles`` are normalised. The window is cut
-    from the source so the reader sees the page's own characters; when normalising changed
-    the text's length (rare NFKC expansions) positions would not line up, and the window
-    comes from the normalised text instead: the caller is told by the fourth value, which is
-    the script the returned text is in (None: the source's own).
+    A dictionary word must be one of the page's terms. A single character matches its own
+    term. A word jieba does not know may be segmented differently in a page than in the
+    query: the page must hold each of its characters (the index narrows the candidates) and
+    contain the word as written (``plain_text``, checked on those candidates only). Latin
+    words and numbers match as term prefixes (``covid`` finds ``covid19``).
     """
-    if not text:
-        return None
-    folded = normalise(text)
-    aligned = len(folded) == len(text)
-    for needle in sorted(needles, key=len, reverse=True):
-        start = folded.find(needle) if needle else -1
-        if start < 0:
+    exact, prefixes, substrings = {}, {}, []
+    for word in words:
+        parts = pieces(word)
+        if not parts:
             continue
-        end = start + len(needle)
-        shown = text if aligned else folded
-        lo, hi = max(0, start - before), min(len(shown), end + after)
-        head = ("…" if lo > 0 else "") + shown[lo:start]
-        tail = shown[end:hi] + ("…" if hi < len(shown) else "")
-        return head, shown[start:end], tail, None if aligned else "hans"
-    return None
+        if not needs_substring(word):
+            exact.update(dict.fromkeys(parts))
+            continue
+        for part in parts:
+            if part.isascii():
+                prefixes.setdefault(part, None)
+                continue
+            for ch in part:
+                if ch.isascii():
+                    continue
+                exact.setdefault(ch, None)
+            # ASCII runs inside a mixed part are prefixes of the part's own term.
+            for run in re.findall(r"[0-9a-z]+", part):
+                prefixes.setdefault(run, None)
+        single = len(parts) == 1 and (len(word) == 1 or word.isascii())
+        if not single:
+            substrings.append(word)
+    return list(exact), list(prefixes), substrings
+
+
+def fold_with_positions(text):
+    """(folded text, source index of each folded character): ``normalise`` applied so that
+    every position of the folded text points back into ``text``, whatever NFKC expands
+    (…→..., ㎡→m2). Excerpts are found in the folded text and cut from the source."""
+    chars, where = [], []
+    for i, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch).lower() if not ch.isascii() else ch.lower()
+        for out in folded:
+            chars.append(out)
+            where.append(i)
+    folded = "".join(chars)
+    if not folded.isascii():
+        converted = _t2s().convert(folded)
+        if len(converted) != len(folded):
+            # A phrase conversion changed the length: character by character keeps positions.
+            converted = "".join(_t2s_char(ch) for ch in folded)
+        folded = converted
+    return folded, where
+
+
+@functools.lru_cache(maxsize=8192)
+def _t2s_char(ch):
+    out = _t2s().convert(ch)
+    return out if len(out) == 1 else ch

@@ -1,9 +1,17 @@
-"""The search index: one row per published page, in a form any database can search.
+"""The search index: one row per published page, searched with the database's full-text index.
 
 Chinese has no spaces, so neither SQLite's nor PostgreSQL's full-text search splits it into
-words. Each page's text is segmented with jieba when it is published and stored as
-space-delimited words; a query is segmented the same way and matched word by word with
-plain ``LIKE``, which works the same on both databases.
+words. Each page's text is segmented with jieba when it is published (``analysis.index_terms``)
+and stored as space-joined terms, in four columns weighted title > summary > body > other
+fields. The database indexes those columns without any Chinese knowledge of its own:
+
+- PostgreSQL: a generated ``search_vector tsvector`` column (``to_tsvector('simple', …)`` of
+  the four columns with weights A-D) and a GIN index on it;
+- SQLite: an FTS5 table ``search_fts`` with the same four columns, kept in step with this
+  table by triggers (external content: the text is stored once, here).
+
+Both are created by migration 0002, on their own database only; Django's model knows
+neither. ``tongxin.search.fulltext`` holds the SQL that queries them.
 """
 
 from django.db import models
@@ -26,16 +34,19 @@ class SearchEntry(models.Model):
     region = models.CharField(max_length=100, blank=True, db_index=True)  # normalised
     date = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    # Matching (all normalised: simplified, lower case). The *_terms columns are jieba
-    # tokens joined by single spaces with a space at each end, so `contains(" 儿童 ")` is a
-    # whole-word match; the *_plain columns have no spaces at all, for substring matching.
+    # Matching (all normalised: simplified, lower case). The *_terms columns are the
+    # full-text terms (analysis.index_terms) the database indexes; `plain_text` is all of
+    # the page's indexed text without spaces, to confirm a substring on the candidates the
+    # index found (a word jieba does not know).
     title_terms = models.TextField(blank=True)
+    summary_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
-    title_plain = models.TextField(blank=True)
-    plain_text = models.TextField(blank=True)  # title and body
+    meta_terms = models.TextField(blank=True)  # tags, region, credits, other fields
+    plain_text = models.TextField(blank=True)
 
-    # Display, in the page's own script: the card and the matched snippet are converted to
-    # the reader's script on the way out, like every other page text.
+    # Display, in the page's own script: the card and the excerpt are converted to the
+    # reader's script on the way out, like every other page text. `body_text` is the body
+    # prose only (paragraphs on lines of their own), the excerpt's source.
     script = models.CharField(max_length=4, default="hans")
     summary = models.TextField(blank=True)
     body_text = models.TextField(blank=True)

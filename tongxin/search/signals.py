@@ -13,7 +13,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from tongxin.core.models import TongxinPage
 
-from .indexing import index_page, refresh_campaigns, remove_page, safely
+from .index import index_page, refresh_campaigns, remove_page, safely
 
 
 @receiver(page_published)

@@ -213,7 +213,13 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "tongxin.core.documents.CheckedDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# One search index: readers' search is Tongxin's own (tongxin.search, a full-text index on
+# PostgreSQL or SQLite). The admin's searches match titles in the tables themselves, in either
+# script, and keep no index (tongxin/search/admin_backend.py); docs/operators.md: switching
+# to Elasticsearch/OpenSearch.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "tongxin.search.admin_backend", "AUTO_UPDATE": False}
+}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tongxin.search.indexing import rebuild
+from tongxin.search.index import rebuild_search_index
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = rebuild()
+        count = rebuild_search_index()
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} live pages."))
