@@ -100,10 +100,12 @@ MAX_QUERY_STRING = 200
 # Outside the renditions, the sitemaps are public answers too (both renditions in one).
 SHARED_PATHS = re.compile(r"/sitemap[\w.-]*\.xml|/sitemaps/[\w./-]+\.xml")
 # Never replayed: the outer middlewares (SecurityMiddleware) add theirs again.
-NOT_STORED_HEADERS = frozenset({"set-cookie", "date"})
+NOT_STORED_HEADERS = frozenset({"set-cookie", "date", "x-page-cache"})
 # Repeated on a 304 besides those Django repeats (Cache-Control, ETag, Last-Modified, Vary).
 NOT_MODIFIED_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
 SHAREABLE = "tongxin_shareable"
+# On every answer the page cache was asked for: "hit" or "miss" (for logs and tests).
+STATUS_HEADER = "X-Page-Cache"
 ADMIN_PREFIX = "/admin/"
 
 # Code whose change changes markup: the default release id is their digest.
@@ -294,6 +296,7 @@ def replay(request, entry):
         response[name] = value
     # Tests, operators and the rate limits can tell a hit from a render.
     response.tongxin_cached = True
+    response[STATUS_HEADER] = "hit"
     set_cache_control(response, entry["until"])
     return conditional(request, response)
 
@@ -370,8 +373,10 @@ def finish(request, response, probe=None):
         return response
     if not response.has_header("ETag"):
         response["ETag"] = etag_of(response.content)
-    if probe is not None and until and cacheable(request):
-        store(request, response, probe, until)
+    if probe is not None:
+        response[STATUS_HEADER] = "miss"
+        if until and cacheable(request):
+            store(request, response, probe, until)
     return conditional(request, response)
 
 

@@ -109,7 +109,8 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
-            "KEY_PREFIX": "tongxin",
+            # Sites (or test runs) sharing one Redis keep apart by prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tongxin"),
         }
     }
 else:
