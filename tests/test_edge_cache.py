@@ -426,3 +426,48 @@ def test_nothing_is_purged_without_a_configured_cdn(
 
     assert not [c for c in callbacks if getattr(c, "__qualname__", "").startswith("dispatch")]
     assert frontendcache.configured() is False
+
+
+def test_http_purge_reaches_a_proxy(site_tree, settings, django_capture_on_commit_callbacks):
+    """Wagtail's generic HTTP backend, as configured by FRONTEND_CACHE=http: PURGE requests
+    with the page's host, for both renditions; a dead proxy is logged and queued."""
+    import http.server
+    import threading
+
+    from tongxin.core import frontendcache
+
+    received = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_PURGE(self):  # noqa: N802 (the method's name is the HTTP verb)
+            received.append((self.command, self.headers["Host"], self.path))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    backend = {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend"}
+    settings.WAGTAILFRONTENDCACHE = {
+        "http": {**backend, "LOCATION": f"http://127.0.0.1:{server.server_port}"}
+    }
+    settings.FRONTEND_CACHE_BACKGROUND = False
+    settings.FRONTEND_CACHE_RETRY_DELAYS = ()
+    news = Page.objects.get(pk=site_tree.news.pk).specific
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            news.save_revision().publish()
+    finally:
+        server.shutdown()
+        server.server_close()
+    paths = {path for method, host, path in received if method == "PURGE" and host == "localhost"}
+    assert {"/zh-hans/xinwen/launch/", "/zh-hant/xinwen/launch/", "/sitemap.xml"} <= paths
+    assert {"/zh-hans/xinwen/feed/rss/", "/zh-hant/xinwen/feed/rss/"} <= paths
+    # The proxy is gone now: the next purge fails, is logged and waits in the queue.
+    with django_capture_on_commit_callbacks(execute=True):
+        news.save_revision().publish()
+    (entry,) = cache.get(frontendcache.QUEUE_KEY)
+    assert "http://localhost/zh-hant/xinwen/launch/" in entry["urls"]
