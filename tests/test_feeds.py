@@ -460,13 +460,13 @@ def test_conditional_get_round_trips(client, tree, kind):
     first = client.get(url)
     etag, last_modified = first["ETag"], first["Last-Modified"]
     assert etag.startswith('"') and last_modified
-    assert first["Cache-Control"] == "public, max-age=300"
+    assert first["Cache-Control"].startswith("public, max-age=300")
     assert parsedate_to_datetime(last_modified) <= timezone.now()
 
     by_etag = client.get(url, headers={"if-none-match": etag})
     assert by_etag.status_code == 304
     assert by_etag.content == b""
-    assert by_etag["ETag"] == etag and by_etag["Cache-Control"] == "public, max-age=300"
+    assert by_etag["ETag"] == etag and by_etag["Cache-Control"].startswith("public, max-age=300")
     assert by_etag["Access-Control-Allow-Origin"] == "*"
 
     by_date = client.get(url, headers={"if-modified-since": last_modified})

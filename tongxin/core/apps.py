@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from . import frontendcache
         from .contentversion import connect_signals
 
         connect_signals()
+        frontendcache.connect_signals()

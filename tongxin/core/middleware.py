@@ -1,10 +1,13 @@
-"""Where the reader's script enters a request and where a finished answer is converted.
+"""Where the page cache answers, where the reader's script enters a request and where a
+finished answer is converted.
 
-`RenditionMiddleware` resolves `request.script` once, from the URL prefix (or the language
-the prefix activated), answers from the public response cache when it can, and otherwise
-converts the finished HTML answer (the one place that does) and offers it to the cache. The
-page an answer rendered comes with the answer itself (`context_data["page"]` of a
-TemplateResponse): its own conversion rules apply.
+`PageCacheMiddleware` stands right after WhiteNoise: a page-cache hit is answered there, with
+one cache round trip and no database query, before sessions, locale, CSRF, auth and routing;
+a miss goes on, and its finished answer gets its HTTP caching headers and is stored on the way
+out (tongxin.core.pagecache). `RenditionMiddleware`, last, resolves `request.script` once, from
+the URL prefix (or the language the prefix activated), and converts the finished HTML answer
+(the one place that does). The page an answer rendered comes with the answer itself
+(`context_data["page"]` of a TemplateResponse): its own conversion rules apply.
 """
 
 from tongxin.scripts import script as scripts
@@ -21,6 +24,25 @@ def rendered_page(response):
     return page if hasattr(page, "page_rules") else None
 
 
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # The default release id digests the installed code: once, at start-up.
+        pagecache.release_id()
+
+    def __call__(self, request):
+        probe = None
+        if pagecache.cacheable(request):
+            probe = pagecache.lookup(request)
+            if probe.response is not None:
+                return probe.response
+            probe.prepare()
+        response = self.get_response(request)
+        if getattr(response, "tongxin_cached", False) and response.status_code != 200:
+            return response  # an outage or rate-limit page: its own headers
+        return pagecache.finish(request, response, probe)
+
+
 class RenditionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,18 +53,8 @@ class RenditionMiddleware:
         if request.path.startswith(ADMIN_PREFIX):
             # The admin is not a rendition.
             return self.get_response(request)
-        # Only the renditions' URLs (pages, feeds, widgets) are cached; /healthz, /donate/ and
-        # the rest are answered fresh (and converted all the same).
-        in_rendition = scripts.from_path(request.path) is not None
-        if in_rendition:
-            cached = pagecache.lookup(request, script)
-            if cached is not None:
-                return cached
         response = self.get_response(request)
         if getattr(response, "tongxin_cached", False):
             # Written in the reader's script already (an outage or rate-limit page, a copy).
             return response
-        response = render_response_for_script(response, script.code, page=rendered_page(response))
-        if in_rendition:
-            pagecache.store(request, response, script)
-        return response
+        return render_response_for_script(response, script.code, page=rendered_page(response))

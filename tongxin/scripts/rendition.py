@@ -62,6 +62,23 @@ def site_rules_version():
     return f"{_site_config()[2]}-{site_terms_version()}"
 
 
+def site_rules_version_keys():
+    """The cache keys `site_rules_version` reads, for a caller that fetches them together
+    with its own keys in one round trip (the edge page cache)."""
+    from .site_terms import CACHE_KEY
+
+    return (SETTINGS_CACHE_KEY, CACHE_KEY)
+
+
+def site_rules_version_from(found):
+    """`site_rules_version()` from a `get_many` of `site_rules_version_keys()`; None when
+    either part is not in the cache (reading it would ask the database)."""
+    config, terms = (found.get(key) for key in site_rules_version_keys())
+    if config is None or terms is None:
+        return None
+    return f"{config[2]}-{terms[2]}"
+
+
 def forget_site_config():
     cache.delete(SETTINGS_CACHE_KEY)
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The edge page cache: a hit costs one cache round trip and no query (tongxin.core.pagecache).
+    "tongxin.core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tongxin.scripts.prefix.CanonicalScriptPrefixMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,7 +111,8 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
-            "KEY_PREFIX": "tongxin",
+            # Sites (or test runs) sharing one Redis keep apart by prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tongxin"),
         }
     }
 else:
@@ -119,6 +122,63 @@ else:
             "LOCATION": "tongxin",
         }
     }
+
+# Redis down: every cache read is a miss and every write is skipped (logged), pages render.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+def _seconds(name, default):
+    return int(os.environ.get(name, "").strip() or default)
+
+
+# The edge page cache (tongxin.core.pagecache): lifetime of a stored answer; 0 turns it off.
+PAGE_CACHE_SECONDS = _seconds("PAGE_CACHE_SECONDS", 15 * 60)
+# What the layer in front may do with public pages, feeds and sitemaps:
+# Cache-Control: public, max-age=HTTP_CACHE_MAX_AGE, s-maxage=HTTP_CACHE_S_MAXAGE.
+HTTP_CACHE_MAX_AGE = _seconds("HTTP_CACHE_MAX_AGE", 60)
+HTTP_CACHE_S_MAXAGE = _seconds("HTTP_CACHE_S_MAXAGE", 10 * 60)
+# This deploy's name in every page-cache key; empty: a digest of the installed code.
+RELEASE_ID = os.environ.get("RELEASE_ID", "").strip()
+
+# The CDN or proxy in front, purged on publish, unpublish, move and expiry
+# (tongxin.core.frontendcache; docs/operators.md). FRONTEND_CACHE names the kind:
+# "http" (PURGE to Varnish/nginx at FRONTEND_CACHE_PURGE_URL), "cloudflare"
+# (CLOUDFLARE_ZONE_ID with CLOUDFLARE_BEARER_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)
+# or "cloudfront" (CLOUDFRONT_DISTRIBUTION_ID; needs boto3). Unset: nothing is purged.
+FRONTEND_CACHE = os.environ.get("FRONTEND_CACHE", "").strip().lower()
+WAGTAILFRONTENDCACHE = {}
+if FRONTEND_CACHE:
+    _backend = {
+        "http": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ.get("FRONTEND_CACHE_PURGE_URL", ""),
+        },
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": os.environ.get("CLOUDFLARE_ZONE_ID", ""),
+            **(
+                {"BEARER_TOKEN": os.environ["CLOUDFLARE_BEARER_TOKEN"]}
+                if os.environ.get("CLOUDFLARE_BEARER_TOKEN")
+                else {
+                    "EMAIL": os.environ.get("CLOUDFLARE_EMAIL", ""),
+                    "API_KEY": os.environ.get("CLOUDFLARE_API_KEY", ""),
+                }
+            ),
+        },
+        "cloudfront": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", ""),
+        },
+    }.get(FRONTEND_CACHE)
+    if _backend is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("FRONTEND_CACHE must be http, cloudflare or cloudfront.")
+    if os.environ.get("FRONTEND_CACHE_HOSTNAMES", "").strip():
+        _backend["HOSTNAMES"] = os.environ["FRONTEND_CACHE_HOSTNAMES"].replace(",", " ").split()
+    WAGTAILFRONTENDCACHE = {FRONTEND_CACHE: _backend}
+# Site-wide paths purged with every page change (the sitemap).
+FRONTEND_CACHE_SITE_PATHS = ["/sitemap.xml"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -12,6 +12,7 @@ from django.db import close_old_connections, connection
 from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
 
 from stories.models import StoryPage
+from tongxin.core.frontendcache import retry_pending
 from tongxin.core.joblock import single_run
 
 LOCK_NAME = "publish_scheduled"
@@ -53,6 +54,9 @@ class Command(WagtailCommand):
                 return
             super().handle(**options)
             self.unpublish_lapsed_stories(options)
+            if not options.get("dryrun"):
+                # Purges the CDN or proxy refused earlier (tongxin.core.frontendcache).
+                retry_pending()
 
     def unpublish_lapsed_stories(self, options):
         lapsed = StoryPage.objects.live().exclude(
