@@ -53,9 +53,10 @@ def outage_response(request, exc=None):
         response = JsonResponse({"error": "service unavailable", "status": 503}, status=503)
     else:
         script = scripts.of_request(request)
-        body = loader.render_to_string(
-            "503.html", {"script": script.code, "home": script.prefix + "/"}
-        )
+        with script.activate():  # the catalogues, not the converter: no database
+            body = loader.render_to_string(
+                "503.html", {"script": script.code, "home": script.prefix + "/"}
+            )
         response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(retry_after())
     response["Cache-Control"] = "no-store"

@@ -93,9 +93,10 @@ def too_many(request, group, retry_after):
         response["Access-Control-Allow-Origin"] = "*"
     else:
         script = scripts.of_request(request)
-        body = loader.render_to_string(
-            "429.html", {"script": script.code, "home": script.prefix + "/"}
-        )
+        with script.activate():  # the catalogues, not the converter: no database
+            body = loader.render_to_string(
+                "429.html", {"script": script.code, "home": script.prefix + "/"}
+            )
         response = HttpResponse(body, status=429, content_type="text/html; charset=utf-8")
         response.tongxin_cached = True  # written in the reader's script already
     response["Retry-After"] = str(retry_after)
