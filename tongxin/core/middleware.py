@@ -9,6 +9,7 @@ TemplateResponse): its own conversion rules apply.
 
 from tongxin.scripts import script as scripts
 from tongxin.scripts.rendition import render_response_for_script
+from tongxin.scripts.uitext import marking
 
 from . import pagecache
 
@@ -38,7 +39,8 @@ class RenditionMiddleware:
             cached = pagecache.lookup(request, script)
             if cached is not None:
                 return cached
-        response = self.get_response(request)
+        with marking():  # this answer is converted: catalogue text marks its script
+            response = self.get_response(request)
         if getattr(response, "tongxin_cached", False):
             # Written in the reader's script already (an outage or rate-limit page, a copy).
             return response

@@ -192,9 +192,10 @@ class TongxinPage(SyndicationRoutes, Page):
         """Editors preview both renditions; the admin is outside the script prefixes, so the
         conversion the public middleware does is applied here, by the same function."""
         from tongxin.scripts.rendition import render_response_for_script
+        from tongxin.scripts.uitext import marking
 
         script = scripts.get(mode_name)
-        with script.activate():
+        with script.activate(), marking():
             request.script = script
             response = super().serve_preview(request, mode_name)
             if hasattr(response, "render"):

@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
 from tongxin.scripts import script as scripts
+from tongxin.scripts.uitext import marking
 
 from . import pagecache
 
@@ -53,7 +54,8 @@ def outage_response(request, exc=None):
         response = JsonResponse({"error": "service unavailable", "status": 503}, status=503)
     else:
         script = scripts.of_request(request)
-        with script.activate():  # the catalogues, not the converter: no database
+        # The catalogues write it in the reader's script; no converter, no database.
+        with script.activate(), marking(False):
             body = loader.render_to_string(
                 "503.html", {"script": script.code, "home": script.prefix + "/"}
             )
