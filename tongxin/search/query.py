@@ -59,9 +59,10 @@ def type_choices():
 
 @cache
 def type_labels():
-    """{model name stored in the entry: the page type's label}, for every page type."""
+    """{model name stored in the entry: the page type's label}, for every page type. The
+    labels stay lazy: each renders in the reader's language, whoever filled the cache."""
     return {
-        model._meta.model_name: str(model._meta.verbose_name)
+        model._meta.model_name: model._meta.verbose_name
         for model in apps.get_models()
         if issubclass(model, TongxinPage)
     }

@@ -70,6 +70,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tongxin.urls"
+# templates.W003 warns that two modules are called `i18n`: ours replaces Django's on purpose
+# (TEMPLATES OPTIONS "libraries" below).
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 WSGI_APPLICATION = "tongxin.wsgi.application"
 
 TEMPLATES = [
