@@ -58,7 +58,8 @@ restore: install
 	$(MANAGE) restore "$(FILE)"
 
 # Interface text: regenerate site/locale/*/django.po from the sources (simplified msgids),
-# then fill the new zh_Hant (Taiwan usage) and en entries and run `make messages` again to
+# then fill the new zh_Hant (Taiwan usage) and en entries (and check, then unflag, any entry
+# msgmerge marked "#, fuzzy": its guess is often wrong) and run `make messages` again to
 # compile. tests/test_translation_catalogues.py fails while a string lacks a zh_Hant
 # translation. Wagtail's gaps live in site/wagtail_locale, which this never touches.
 MESSAGE_IGNORES := -i .venv -i node_modules -i benchmarks -i media -i staticfiles -i tests -i 'site/static'
