@@ -13,6 +13,7 @@ people who can see identity records (the privacy reviewers) as warnings after ev
 
 from django.contrib import messages
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.views.pages.edit import EditView
@@ -156,7 +157,10 @@ class StoryEditView(EditView):
         self.has_unsaved_changes = False
         for problem in problems:
             field = FIELD_OF_LABEL.get(problem.field)
-            message = f"隐私检查未通过（{problem.field}）：{problem.message}"
+            message = gettext("隐私检查未通过（%(field)s）：%(message)s") % {
+                "field": problem.field,
+                "message": problem.message,
+            }
             self.form.add_error(field if field in self.form.fields else None, message)
         held_back_message(self.request, problems)
         warn_about_names(self)
