@@ -10,21 +10,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter, log
 
+from tongxin.core.columns import YesNoColumn
+
 from .guard import check_story
 from .models import PRIVACY_REFUSAL, StoryIdentity, StoryPage
 from .reports import CONSENT_FORM_DOWNLOAD, IDENTITY_VIEW, IdentityAccessReportView
-
-
-class YesNoColumn(Column):
-    """A boolean as editors read it: 是/否, not True/False."""
-
-    def get_value(self, instance):
-        return gettext("是") if super().get_value(instance) else gettext("否")
 
 
 class StoryIdentityIndexView(IndexView):

@@ -173,6 +173,13 @@ def test_snippet_and_setting_lists_are_chinese(client, tree, django_user_model):
     html = client.get(reverse("wagtailsnippets_campaigns_fund:list")).content.decode()
     assert "基金" in html and "童心守护基金" in html
 
+    from tongxin.core.models import SpamTerm
+
+    SpamTerm.objects.create(term="博彩网址", active=True)
+    html = client.get(reverse("wagtailsnippets_core_spamterm:list")).content.decode()
+    assert_chinese(html, "spam terms")
+    assert ">是<" in html.replace(" ", "").replace("\n", "")
+
 
 def choose(user, language):
     profile = UserProfile.get_for_user(user)

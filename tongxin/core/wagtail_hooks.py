@@ -11,6 +11,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .columns import YesNoColumn
 from .models import SpamTerm
 
 
@@ -19,7 +20,7 @@ class SpamTermViewSet(SnippetViewSet):
     icon = "warning"
     menu_label = _("垃圾内容词")
     add_to_settings_menu = True
-    list_display = ["term", "note", "active", "created_at"]
+    list_display = ["term", "note", YesNoColumn("active", label=_("启用")), "created_at"]
     search_fields = ["term", "note"]
 
 
