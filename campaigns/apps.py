@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = "活动与基金"
+    verbose_name = _("活动与基金")
 
     def ready(self):
         from tongxin.core.contentversion import bump_content_version

@@ -3,6 +3,7 @@
 import copy
 from types import SimpleNamespace
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.fields import StreamField
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -101,12 +102,12 @@ class DonateValue(blocks.StructValue):
 
 
 class DonateBlock(blocks.StructBlock):
-    fund = FundChooserBlock("campaigns.Fund", label="基金")
-    heading = blocks.CharBlock(label="标题", required=False, max_length=120)
-    text = blocks.TextBlock(label="说明", required=False)
+    fund = FundChooserBlock("campaigns.Fund", label=_("基金"))
+    heading = blocks.CharBlock(label=_("标题"), required=False, max_length=120)
+    text = blocks.TextBlock(label=_("说明"), required=False)
     amounts = blocks.ListBlock(
-        blocks.IntegerBlock(min_value=1, max_value=1_000_000, label="金额（元）"),
-        label="建议金额",
+        blocks.IntegerBlock(min_value=1, max_value=1_000_000, label=_("金额（元）")),
+        label=_("建议金额"),
         default=[],
     )
 
@@ -118,10 +119,10 @@ class DonateBlock(blocks.StructBlock):
 
     class Meta:
         icon = "pick"
-        label = "捐款"
+        label = _("捐款")
         template = "blocks/donate.html"
         value_class = DonateValue
-        help_text = "基金的链接、进度和公开募捐信息由管理员在“机构与基金”中维护"
+        help_text = _("基金的链接、进度和公开募捐信息由管理员在“机构与基金”中维护")
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -139,4 +140,4 @@ class BodyBlock(blocks.StreamBlock):
 
 
 def body_field():
-    return StreamField(BodyBlock(), verbose_name="正文", blank=True, use_json_field=True)
+    return StreamField(BodyBlock(), verbose_name=_("正文"), blank=True, use_json_field=True)

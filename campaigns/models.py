@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -33,39 +35,41 @@ from .blocks import body_field
 from .forms import EpisodeForm
 
 ORGANIZATION_KINDS = [
-    ("government", "政府部门"),
-    ("charity", "慈善组织"),
-    ("media", "媒体"),
-    ("company", "企业"),
-    ("social_work", "社工机构"),
-    ("volunteer", "志愿者组织"),
-    ("school", "学校"),
-    ("other", "其他"),
+    ("government", _("政府部门")),
+    ("charity", _("慈善组织")),
+    ("media", _("媒体")),
+    ("company", _("企业")),
+    ("social_work", _("社工机构")),
+    ("volunteer", _("志愿者组织")),
+    ("school", _("学校")),
+    ("other", _("其他")),
 ]
 ORGANIZER_ROLES = [
-    ("主办", "主办"),
-    ("承办", "承办"),
-    ("协办", "协办"),
-    ("监管", "监管"),
-    ("媒体支持", "媒体支持"),
+    ("主办", _("主办")),
+    ("承办", _("承办")),
+    ("协办", _("协办")),
+    ("监管", _("监管")),
+    ("媒体支持", _("媒体支持")),
 ]
-FUND_STATUS = [("open", "募集中"), ("closed", "已结束")]
+FUND_STATUS = [("open", _("募集中")), ("closed", _("已结束"))]
 FUND_PURPOSES = ["基本生活", "医疗康复", "教育", "心理健康"]
 
 
 class Organization(index.Indexed, models.Model):
-    key = models.SlugField("标识", max_length=80, unique=True)
-    name = models.CharField("名称", max_length=200)
-    kind = models.CharField("类型", max_length=20, choices=ORGANIZATION_KINDS, default="other")
-    url = models.URLField("网址", blank=True)
-    region = models.CharField("地区", max_length=100, blank=True)
+    key = models.SlugField(_("标识"), max_length=80, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=ORGANIZATION_KINDS, default="other")
+    url = models.URLField(_("网址"), blank=True)
+    region = models.CharField(_("地区"), max_length=100, blank=True)
     # Printed on purpose (a hotline, the office): the privacy check lets it through in
     # stories instead of taking it for a family's number.
     public_phone = models.CharField(
-        "公开电话",
+        _("公开电话"),
         max_length=200,
         blank=True,
-        help_text="机构对外公开的电话（热线、办公室电话），多个用顿号或逗号分隔；故事中出现时不算泄露隐私",
+        help_text=_(
+            "机构对外公开的电话（热线、办公室电话），多个用顿号或逗号分隔；故事中出现时不算泄露隐私"
+        ),
     )
 
     panels = [
@@ -79,8 +83,8 @@ class Organization(index.Indexed, models.Model):
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
-        verbose_name = "机构"
-        verbose_name_plural = "机构"
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
         ordering = ["name"]
 
     def __str__(self):
@@ -100,22 +104,22 @@ class DonationHost(models.Model):
     """
 
     host = models.CharField(
-        "域名",
+        _("域名"),
         max_length=253,
         unique=True,
         help_text=(
-            "只填域名，如 gongyi.qq.com；不带 https:// 和路径。只批准这一个域名，不含其子域名。"
+            _("只填域名，如 gongyi.qq.com；不带 https:// 和路径。只批准这一个域名，不含其子域名。")
         ),
     )
     note = models.CharField(
-        "说明", max_length=200, blank=True, help_text="如：腾讯公益，民政部指定平台"
+        _("说明"), max_length=200, blank=True, help_text=_("如：腾讯公益，民政部指定平台")
     )
 
     panels = [FieldPanel("host"), FieldPanel("note")]
 
     class Meta:
-        verbose_name = "已批准的募捐平台域名"
-        verbose_name_plural = "已批准的募捐平台域名"
+        verbose_name = _("已批准的募捐平台域名")
+        verbose_name_plural = _("已批准的募捐平台域名")
         ordering = ["host"]
 
     def __str__(self):
@@ -126,7 +130,7 @@ class DonationHost(models.Model):
         self.host = normalise_host(self.host)
         if not HOST_RE.fullmatch(self.host):
             raise ValidationError(
-                {"host": "请只填写域名，如 gongyi.qq.com（不带 https://、路径或端口）"}
+                {"host": _("请只填写域名，如 gongyi.qq.com（不带 https://、路径或端口）")}
             )
 
     def save(self, *args, **kwargs):
@@ -143,38 +147,38 @@ def donation_url_error(url, approved_hosts=None):
     try:
         parts = urlsplit(url or "")
     except ValueError:
-        return "不是有效的网址"
+        return gettext("不是有效的网址")
     if parts.scheme != "https":
-        return "捐款链接必须以 https:// 开头"
+        return gettext("捐款链接必须以 https:// 开头")
     if parts.username or parts.password or not parts.hostname:
-        return "捐款链接的域名无效"
+        return gettext("捐款链接的域名无效")
     if approved_hosts is None:
         approved_hosts = set(DonationHost.objects.values_list("host", flat=True))
     if normalise_host(parts.hostname) not in approved_hosts:
-        return f"域名 {parts.hostname} 不在管理员批准的募捐平台名单中"
+        return gettext("域名 %(host)s 不在管理员批准的募捐平台名单中") % {"host": parts.hostname}
     return None
 
 
 class Fund(index.Indexed, models.Model):
-    key = models.SlugField("标识", max_length=80, unique=True)
-    name = models.CharField("基金名称", max_length=200)
+    key = models.SlugField(_("标识"), max_length=80, unique=True)
+    name = models.CharField(_("基金名称"), max_length=200)
     organization = models.ForeignKey(
-        Organization, verbose_name="募捐组织", on_delete=models.PROTECT, related_name="funds"
+        Organization, verbose_name=_("募捐组织"), on_delete=models.PROTECT, related_name="funds"
     )
     custodian = models.ForeignKey(
         Organization,
-        verbose_name="监管机构",
+        verbose_name=_("监管机构"),
         on_delete=models.PROTECT,
         related_name="custodian_of",
         null=True,
         blank=True,
     )
-    record_number = models.CharField("公开募捐备案编号", max_length=80)
-    platform = models.CharField("募捐平台", max_length=120)
-    donate_url = models.URLField("捐款链接", max_length=500)
-    currency = models.CharField("币种", max_length=3, default="CNY")
+    record_number = models.CharField(_("公开募捐备案编号"), max_length=80)
+    platform = models.CharField(_("募捐平台"), max_length=120)
+    donate_url = models.URLField(_("捐款链接"), max_length=500)
+    currency = models.CharField(_("币种"), max_length=3, default="CNY")
     target = models.DecimalField(
-        "目标金额（元）",
+        _("目标金额（元）"),
         max_digits=14,
         decimal_places=2,
         null=True,
@@ -182,25 +186,25 @@ class Fund(index.Indexed, models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     raised = models.DecimalField(
-        "已筹金额（元）",
+        _("已筹金额（元）"),
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    raised_as_of = models.DateField("已筹金额截至", null=True, blank=True)
+    raised_as_of = models.DateField(_("已筹金额截至"), null=True, blank=True)
     annual_commitment = models.DecimalField(
-        "每年承诺（元）",
+        _("每年承诺（元）"),
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    restricted = models.BooleanField("专款专用", default=False)
-    purposes = StringListField("用途", blank=True)
-    status = models.CharField("状态", max_length=10, choices=FUND_STATUS, default="open")
+    restricted = models.BooleanField(_("专款专用"), default=False)
+    purposes = StringListField(_("用途"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=FUND_STATUS, default="open")
 
     panels = [
         FieldPanel("name"),
@@ -208,7 +212,7 @@ class Fund(index.Indexed, models.Model):
         FieldPanel("organization"),
         FieldPanel("custodian"),
         FieldPanel("record_number"),
-        MultiFieldPanel([FieldPanel("platform"), FieldPanel("donate_url")], heading="募捐平台"),
+        MultiFieldPanel([FieldPanel("platform"), FieldPanel("donate_url")], heading=_("募捐平台")),
         MultiFieldPanel(
             [
                 FieldPanel("currency"),
@@ -217,7 +221,7 @@ class Fund(index.Indexed, models.Model):
                 FieldPanel("raised_as_of"),
                 FieldPanel("annual_commitment"),
             ],
-            heading="金额",
+            heading=_("金额"),
         ),
         FieldPanel("restricted"),
         FieldPanel("purposes"),
@@ -226,8 +230,8 @@ class Fund(index.Indexed, models.Model):
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
-        verbose_name = "基金"
-        verbose_name_plural = "基金"
+        verbose_name = _("基金")
+        verbose_name_plural = _("基金")
         ordering = ["name"]
 
     def __str__(self):
@@ -295,14 +299,14 @@ class Fund(index.Indexed, models.Model):
         the platform, the custodian, restricted use. Labels are UI text; values are snippet
         text. Read `organization` and `custodian` with select_related."""
         parts = [
-            ("募捐组织", self.organization.name),
-            ("公开募捐备案编号", self.record_number),
-            ("募捐平台", self.platform),
+            (gettext("募捐组织"), self.organization.name),
+            (gettext("公开募捐备案编号"), self.record_number),
+            (gettext("募捐平台"), self.platform),
         ]
         if self.custodian_id:
-            parts.append(("资金监管", self.custodian.name))
+            parts.append((gettext("资金监管"), self.custodian.name))
         if self.restricted_use:
-            parts.append(("资金用途", self.restricted_use))
+            parts.append((gettext("资金用途"), self.restricted_use))
         return parts
 
     # -- texts a donation call-to-action falls back on
@@ -340,9 +344,9 @@ class Fund(index.Indexed, models.Model):
 
 class OrganizerBase(Orderable):
     organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="+"
+        Organization, verbose_name=_("机构"), on_delete=models.PROTECT, related_name="+"
     )
-    role = models.CharField("角色", max_length=10, choices=ORGANIZER_ROLES)
+    role = models.CharField(_("角色"), max_length=10, choices=ORGANIZER_ROLES)
 
     panels = [FieldPanel("organization"), FieldPanel("role")]
 
@@ -360,31 +364,36 @@ class FundLaunchOrganizer(OrganizerBase):
 
 def figures_field():
     return StreamField(
-        [("figure", FigureBlock())], verbose_name="关键数据", blank=True, use_json_field=True
+        [("figure", FigureBlock())], verbose_name=_("关键数据"), blank=True, use_json_field=True
     )
 
 
-def credits_field(verbose_name="制作人员"):
+def credits_field(verbose_name=None):
     return StreamField(
-        [("credit", CreditBlock())], verbose_name=verbose_name, blank=True, use_json_field=True
+        [("credit", CreditBlock())],
+        verbose_name=verbose_name or _("制作人员"),
+        blank=True,
+        use_json_field=True,
     )
 
 
 class CampaignPage(TongxinPage):
-    slogan = models.CharField("口号", max_length=200, blank=True)
+    slogan = models.CharField(_("口号"), max_length=200, blank=True)
     figures = figures_field()
-    funds = ParentalManyToManyField(Fund, verbose_name="基金", blank=True, related_name="campaigns")
-    starts_on = models.DateField("开始日期", null=True, blank=True)
-    ends_on = models.DateField("结束日期", null=True, blank=True)
+    funds = ParentalManyToManyField(
+        Fund, verbose_name=_("基金"), blank=True, related_name="campaigns"
+    )
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
     body = body_field()
 
     content_panels = Page.content_panels + [
         FieldPanel("slogan"),
         *TongxinPage.common_panels,
-        InlinePanel("organizers", label="组织机构"),
+        InlinePanel("organizers", label=_("组织机构")),
         FieldPanel("figures"),
         FieldPanel("funds"),
-        MultiFieldPanel([FieldPanel("starts_on"), FieldPanel("ends_on")], heading="时间"),
+        MultiFieldPanel([FieldPanel("starts_on"), FieldPanel("ends_on")], heading=_("时间")),
         FieldPanel("body"),
         *TongxinPage.conversion_panels,
     ]
@@ -401,19 +410,19 @@ class CampaignPage(TongxinPage):
     ]
     template = "campaigns/campaign_page.html"
 
-    page_description = (
+    page_description = _(
         "一项活动的总页面：主办单位、口号、关键数据、基金和正文；"
         "系列专题、基金启动仪式和新闻放在它下面"
     )
 
     class Meta:
-        verbose_name = "公益活动"
-        verbose_name_plural = "公益活动"
+        verbose_name = _("公益活动")
+        verbose_name_plural = _("公益活动")
 
     def clean(self):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "结束日期不能早于开始日期"})
+            raise ValidationError({"ends_on": _("结束日期不能早于开始日期")})
 
     def get_context(self, request, *args, **kwargs):
         # By label: campaigns lists the stories under it but does not import the stories app.
@@ -438,7 +447,7 @@ class CampaignPage(TongxinPage):
 class SeriesPage(TongxinPage):
     body = body_field()
     planned_episodes = models.PositiveSmallIntegerField(
-        "计划集数", null=True, blank=True, validators=[MinValueValidator(1)]
+        _("计划集数"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     credits = credits_field()
 
@@ -453,11 +462,11 @@ class SeriesPage(TongxinPage):
     subpage_types = ["campaigns.EpisodePage"]
     template = "campaigns/series_page.html"
 
-    page_description = "系列微专题：写明计划集数，各集作为它的子页面按集数排列"
+    page_description = _("系列微专题：写明计划集数，各集作为它的子页面按集数排列")
 
     class Meta:
-        verbose_name = "系列专题"
-        verbose_name_plural = "系列专题"
+        verbose_name = _("系列专题")
+        verbose_name_plural = _("系列专题")
 
     def published_episodes(self):
         return listing(EpisodePage.objects.child_of(self)).order_by("number", "path")
@@ -475,17 +484,17 @@ class SeriesPage(TongxinPage):
 
 class EpisodePage(TongxinPage):
     number = models.PositiveSmallIntegerField(
-        "集数",
+        _("集数"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="留空则取本系列下一个未用的集数",
+        help_text=_("留空则取本系列下一个未用的集数"),
     )
-    video_url = models.URLField("视频地址", blank=True, max_length=500)
+    video_url = models.URLField(_("视频地址"), blank=True, max_length=500)
     credits = credits_field()
     body = body_field()
     responsible_editor = models.CharField(
-        "责任编辑",
+        _("责任编辑"),
         max_length=60,
         blank=True,
         help_text=RESPONSIBLE_EDITOR_HELP,
@@ -506,13 +515,13 @@ class EpisodePage(TongxinPage):
     template = "campaigns/episode_page.html"
     base_form_class = EpisodeForm
 
-    page_description = (
+    page_description = _(
         "系列中的一集：集数、视频、记者/摄像/剪辑署名和正文；集数不能超过系列的计划集数"
     )
 
     class Meta:
-        verbose_name = "系列单集"
-        verbose_name_plural = "系列单集"
+        verbose_name = _("系列单集")
+        verbose_name_plural = _("系列单集")
 
     def sibling_episodes(self, parent=None):
         parent = parent or self.get_parent()
@@ -533,7 +542,7 @@ class EpisodePage(TongxinPage):
             self.number is not None
             and self.sibling_episodes(parent).filter(number=self.number).exists()
         ):
-            return f"本系列已有第 {self.number} 集"
+            return gettext("本系列已有第 %(number)s 集") % {"number": self.number}
         return self.planned_count_error(parent, self.number)
 
     @staticmethod
@@ -552,10 +561,10 @@ class EpisodePage(TongxinPage):
         it in the same document passes)."""
         planned = EpisodePage.planned_count(parent)
         if number is not None and planned and number > planned:
-            return (
-                f"第 {number} 集超出了本系列的计划集数（共 {planned} 集）。"
-                f"如确需增加，请先把系列专题的计划集数改为 {number} 或更多"
-            )
+            return gettext(
+                "第 %(number)s 集超出了本系列的计划集数（共 %(planned)s 集）。"
+                "如确需增加，请先把系列专题的计划集数改为 %(number)s 或更多"
+            ) % {"number": number, "planned": planned}
         return None
 
     def save(self, *args, **kwargs):
@@ -597,39 +606,39 @@ class EpisodePage(TongxinPage):
 class FundLaunchEventPage(TongxinPage):
     fund = models.ForeignKey(
         Fund,
-        verbose_name="启动的基金",
+        verbose_name=_("启动的基金"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="launch_events",
     )
-    event_date = models.DateField("活动日期", null=True, blank=True)
-    venue = models.CharField("地点", max_length=200, blank=True)
+    event_date = models.DateField(_("活动日期"), null=True, blank=True)
+    venue = models.CharField(_("地点"), max_length=200, blank=True)
     initial_amount = models.DecimalField(
-        "首批募集（元）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("首批募集（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     annual_commitment = models.DecimalField(
-        "每年承诺（元）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("每年承诺（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     custodian = models.ForeignKey(
         Organization,
-        verbose_name="监管机构",
+        verbose_name=_("监管机构"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    purposes = StringListField("资金用途", blank=True)
+    purposes = StringListField(_("资金用途"), blank=True)
     programme = StreamField(
         [("item", ProgrammeItemBlock())],
-        verbose_name="活动议程",
+        verbose_name=_("活动议程"),
         blank=True,
         use_json_field=True,
     )
     figures = figures_field()
     body = body_field()
     responsible_editor = models.CharField(
-        "责任编辑",
+        _("责任编辑"),
         max_length=60,
         blank=True,
         help_text=RESPONSIBLE_EDITOR_HELP,
@@ -637,8 +646,8 @@ class FundLaunchEventPage(TongxinPage):
 
     content_panels = Page.content_panels + [
         *TongxinPage.common_panels,
-        MultiFieldPanel([FieldPanel("event_date"), FieldPanel("venue")], heading="时间地点"),
-        InlinePanel("organizers", label="组织机构"),
+        MultiFieldPanel([FieldPanel("event_date"), FieldPanel("venue")], heading=_("时间地点")),
+        InlinePanel("organizers", label=_("组织机构")),
         MultiFieldPanel(
             [
                 FieldPanel("fund"),
@@ -647,7 +656,7 @@ class FundLaunchEventPage(TongxinPage):
                 FieldPanel("custodian"),
                 FieldPanel("purposes"),
             ],
-            heading="基金",
+            heading=_("基金"),
         ),
         FieldPanel("programme"),
         FieldPanel("figures"),
@@ -660,13 +669,13 @@ class FundLaunchEventPage(TongxinPage):
     subpage_types = []
     template = "campaigns/fund_launch_event_page.html"
 
-    page_description = (
+    page_description = _(
         "基金启动仪式的报道：时间地点、组织机构、启动的基金、首批募集和每年承诺、资金用途、议程"
     )
 
     class Meta:
-        verbose_name = "基金启动仪式"
-        verbose_name_plural = "基金启动仪式"
+        verbose_name = _("基金启动仪式")
+        verbose_name_plural = _("基金启动仪式")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -693,11 +702,11 @@ class NewsIndexPage(TongxinPage):
     template = "campaigns/news_index_page.html"
     max_count_per_parent = 1
 
-    page_description = "新闻栏目：列出其下的新闻，每个上级页面只能有一个"
+    page_description = _("新闻栏目：列出其下的新闻，每个上级页面只能有一个")
 
     class Meta:
-        verbose_name = "新闻栏目"
-        verbose_name_plural = "新闻栏目"
+        verbose_name = _("新闻栏目")
+        verbose_name_plural = _("新闻栏目")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -721,11 +730,11 @@ class NewsPage(NewsroomMixin, TongxinPage):
     subpage_types = []
     template = "campaigns/news_page.html"
 
-    page_description = "一篇新闻：来源、署名、正文；发布后显示责任编辑"
+    page_description = _("一篇新闻：来源、署名、正文；发布后显示责任编辑")
 
     class Meta:
-        verbose_name = "新闻"
-        verbose_name_plural = "新闻"
+        verbose_name = _("新闻")
+        verbose_name_plural = _("新闻")
 
 
 class DonationClick(models.Model):
@@ -733,15 +742,15 @@ class DonationClick(models.Model):
     reader: no IP address, user agent, cookie or referrer is stored."""
 
     fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="clicks")
-    day = models.DateField("日期")
+    day = models.DateField(_("日期"))
     source_page = models.ForeignKey(
         Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    count = models.PositiveIntegerField("点击次数", default=0)
+    count = models.PositiveIntegerField(_("点击次数"), default=0)
 
     class Meta:
-        verbose_name = "捐款点击"
-        verbose_name_plural = "捐款点击"
+        verbose_name = _("捐款点击")
+        verbose_name_plural = _("捐款点击")
         constraints = [
             models.UniqueConstraint(
                 fields=["fund", "day", "source_page"], name="unique_click_bucket"
@@ -760,7 +769,7 @@ class DonationClick(models.Model):
     def source_label(self):
         """The source page's title, for the report (read with select_related)."""
         if self.source_page_id is None:
-            return "（无来源页面：扫码或直接访问）"
+            return gettext("（无来源页面：扫码或直接访问）")
         return self.source_page.title
 
 
@@ -773,20 +782,20 @@ class DonationBanner(BaseSiteSetting):
     left empty, they come from the fund.
     """
 
-    enabled = models.BooleanField("显示全站捐款横幅", default=False)
+    enabled = models.BooleanField(_("显示全站捐款横幅"), default=False)
     fund = models.ForeignKey(
         Fund,
-        verbose_name="基金",
+        verbose_name=_("基金"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     heading = models.CharField(
-        "标题", max_length=120, blank=True, help_text="留空则为“支持＋基金名称”"
+        _("标题"), max_length=120, blank=True, help_text=_("留空则为“支持＋基金名称”")
     )
     text = models.TextField(
-        "说明", blank=True, max_length=500, help_text="留空则按基金信息生成一句说明"
+        _("说明"), blank=True, max_length=500, help_text=_("留空则按基金信息生成一句说明")
     )
 
     panels = [
@@ -797,13 +806,13 @@ class DonationBanner(BaseSiteSetting):
     ]
 
     class Meta:
-        verbose_name = "全站捐款横幅"
-        verbose_name_plural = "全站捐款横幅"
+        verbose_name = _("全站捐款横幅")
+        verbose_name_plural = _("全站捐款横幅")
 
     def clean(self):
         super().clean()
         if self.enabled and self.fund_id is None:
-            raise ValidationError({"fund": "显示横幅前请先选择基金"})
+            raise ValidationError({"fund": _("显示横幅前请先选择基金")})
 
     @classmethod
     def for_request_if_any(cls, request):

@@ -6,6 +6,7 @@ was ever stored. Anyone who may view funds may read it.
 
 import django_filters
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
@@ -16,11 +17,11 @@ from .models import DonationClick, Fund
 
 class DonationClickFilterSet(WagtailFilterSet):
     fund = django_filters.ModelChoiceFilter(
-        label="基金",
-        empty_label="全部基金",
+        label=_("基金"),
+        empty_label=_("全部基金"),
         queryset=lambda request: Fund.objects.order_by("name"),
     )
-    day = django_filters.DateFromToRangeFilter(label="日期", widget=DateRangePickerWidget)
+    day = django_filters.DateFromToRangeFilter(label=_("日期"), widget=DateRangePickerWidget)
 
     class Meta:
         model = DonationClick
@@ -28,7 +29,7 @@ class DonationClickFilterSet(WagtailFilterSet):
 
 
 class DonationClickReportView(ReportView):
-    page_title = "捐款点击统计"
+    page_title = _("捐款点击统计")
     header_icon = "pick"
     results_template_name = "campaigns/donation_click_report_results.html"
     filterset_class = DonationClickFilterSet
@@ -38,17 +39,17 @@ class DonationClickReportView(ReportView):
     permission_required = "view"
     default_ordering = "-day"
     columns = [
-        Column("fund", label="基金", accessor=lambda row: row.fund.name),
-        Column("day", label="日期", accessor=lambda row: row.day.isoformat(), sort_key="day"),
-        Column("source", label="来源页面", accessor="source_label"),
-        Column("count", label="点击次数", sort_key="count"),
+        Column("fund", label=_("基金"), accessor=lambda row: row.fund.name),
+        Column("day", label=_("日期"), accessor=lambda row: row.day.isoformat(), sort_key="day"),
+        Column("source", label=_("来源页面"), accessor="source_label"),
+        Column("count", label=_("点击次数"), sort_key="count"),
     ]
     list_export = ["fund.name", "day", "source_label", "count"]
     export_headings = {
-        "fund.name": "基金",
-        "day": "日期",
-        "source_label": "来源页面",
-        "count": "点击次数",
+        "fund.name": _("基金"),
+        "day": _("日期"),
+        "source_label": _("来源页面"),
+        "count": _("点击次数"),
     }
 
     def get_filename(self):

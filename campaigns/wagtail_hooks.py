@@ -1,4 +1,6 @@
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter, log
@@ -13,7 +15,7 @@ from .reports import DonationClickReportView
 class OrganizationViewSet(SnippetViewSet):
     model = Organization
     icon = "group"
-    menu_label = "机构"
+    menu_label = _("机构")
     list_display = ["name", "kind", "region"]
     search_fields = ["name"]
 
@@ -43,7 +45,7 @@ class FundViewSet(SnippetViewSet):
     model = Fund
     edit_view_class = FundEditView
     icon = "pick"
-    menu_label = "基金"
+    menu_label = _("基金")
     list_display = ["name", "organization", "status", "raised", "target"]
     list_filter = ["status"]
 
@@ -54,14 +56,14 @@ class DonationHostViewSet(SnippetViewSet):
 
     model = DonationHost
     icon = "lock"
-    menu_label = "募捐平台域名"
+    menu_label = _("募捐平台域名")
     list_display = ["host", "note"]
 
 
 class FundraisingGroup(SnippetViewSetGroup):
     items = (OrganizationViewSet, FundViewSet, DonationHostViewSet)
     menu_icon = "pick"
-    menu_label = "机构与基金"
+    menu_label = _("机构与基金")
     menu_name = "fundraising"
 
 
@@ -92,7 +94,7 @@ class DonationReportMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_donation_report_menu_item():
     return DonationReportMenuItem(
-        "捐款点击统计",
+        _("捐款点击统计"),
         reverse("campaigns_donation_clicks"),
         name="donation-clicks",
         icon_name="pick",
@@ -104,12 +106,17 @@ def register_donation_report_menu_item():
 def register_fund_log_actions(actions):
     @actions.register_action(FUND_FIGURES)
     class FundFigures(LogFormatter):
-        label = "修改基金数字"
+        label = _("修改基金数字")
 
         def format_message(self, log_entry):
             labels = {name: Fund._meta.get_field(name).verbose_name for name in FIGURE_FIELDS}
             parts = [
-                f"{labels.get(name, name)}：{old or '空'} → {new or '空'}"
+                gettext("%(field)s：%(old)s → %(new)s")
+                % {
+                    "field": labels.get(name, name),
+                    "old": old or gettext("空"),
+                    "new": new or gettext("空"),
+                }
                 for name, (old, new) in log_entry.data.items()
             ]
-            return "修改了基金数字（" + "；".join(parts) + "）"
+            return gettext("修改了基金数字（%(changes)s）") % {"changes": "；".join(parts)}

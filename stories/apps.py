@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class StoriesConfig(AppConfig):
     name = "stories"
-    verbose_name = "受助儿童故事"
+    verbose_name = _("受助儿童故事")
 
     def ready(self):
         from .roles import ensure_privacy_roles

@@ -2,6 +2,8 @@ import copy
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Task
 
@@ -73,7 +75,10 @@ class StoryForm(TongxinPageForm):
             return cleaned
         for problem in problems:
             field = FIELD_OF_LABEL.get(problem.field)
-            message = f"隐私检查未通过（{problem.field}）：{problem.message}"
+            message = gettext("隐私检查未通过（%(field)s）：%(message)s") % {
+                "field": problem.field,
+                "message": problem.message,
+            }
             if field and field in self.fields:
                 self.add_error(field, message)
             else:
@@ -122,5 +127,5 @@ class StoryIdentityForm(WagtailAdminModelForm):
         obtained = cleaned.get("consent_obtained_on")
         expires = cleaned.get("consent_expires_on")
         if obtained and expires and expires < obtained:
-            self.add_error("consent_expires_on", "到期日期不能早于签署日期")
+            self.add_error("consent_expires_on", _("到期日期不能早于签署日期"))
         return cleaned

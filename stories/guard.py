@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import opencc
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .privacy import collect_private_values, find_leaks, find_name_warnings
 
@@ -81,26 +82,32 @@ def public_fields(story):
 def consent_problems(identity, today=None):
     today = today or timezone.localdate()
     if identity is None or not identity.consent_obtained_on or not identity.consent_expires_on:
-        return [Problem("授权同意", "consent_missing", "没有登记监护人的书面同意，不能发布")]
+        return [
+            Problem("授权同意", "consent_missing", gettext("没有登记监护人的书面同意，不能发布"))
+        ]
     if identity.consent_obtained_on > today:
-        return [Problem("授权同意", "consent_future", "同意书的签署日期晚于今天")]
+        return [Problem("授权同意", "consent_future", gettext("同意书的签署日期晚于今天"))]
     if identity.consent_expires_on < today:
-        return [Problem("授权同意", "consent_expired", "同意书已过期，不能发布")]
+        return [Problem("授权同意", "consent_expired", gettext("同意书已过期，不能发布"))]
     if not identity.consent_web:
-        return [Problem("授权同意", "consent_scope", "同意范围不包括在本站发布")]
+        return [Problem("授权同意", "consent_scope", gettext("同意范围不包括在本站发布"))]
     return []
 
 
 def image_consent_problems(story):
     problems = [
-        Problem(label, "image_consent", "图片没有注明肖像授权（人物已同意或示意图）")
+        Problem(label, "image_consent", gettext("图片没有注明肖像授权（人物已同意或示意图）"))
         for position, block in enumerate(story.body or [], start=1)
         if block.block_type == "image" and not block.value.get("consent")
         for label in [f"正文第 {position} 块（图片）"]
     ]
     # A video's poster has no portrait-consent field: a story's videos use the title card.
     problems += [
-        Problem(label, "image_consent", "故事页中的视频不能使用封面图片，请留空（显示标题卡片）")
+        Problem(
+            label,
+            "image_consent",
+            gettext("故事页中的视频不能使用封面图片，请留空（显示标题卡片）"),
+        )
         for position, block in enumerate(story.body or [], start=1)
         if block.block_type == "video" and block.value.get("poster") is not None
         for label in [f"正文第 {position} 块（视频封面）"]
@@ -155,7 +162,8 @@ def region_problems(story):
             Problem(
                 "地区",
                 "region_too_fine",
-                f"地区“{story.region}”太具体：最多写到县（市、区）一级，不写乡镇、街道、村",
+                gettext("地区“%(region)s”太具体：最多写到县（市、区）一级，不写乡镇、街道、村")
+                % {"region": story.region},
             )
         ]
     return []

@@ -17,6 +17,8 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.log_actions import log
 from wagtail.models import Page, PageManager
@@ -35,7 +37,7 @@ logger = logging.getLogger(__name__)
 PRIVACY_REFUSAL = "tongxin.privacy_guard.refused"
 
 # Stored as the words readers see; the importer also accepts "female"/"male".
-GENDER_CHOICES = [("", "不注明"), ("女", "女"), ("男", "男")]
+GENDER_CHOICES = [("", _("不注明")), ("女", _("女")), ("男", _("男"))]
 CIRCUMSTANCES = ["孤儿", "事实无人抚养儿童", "农村留守儿童", "困境儿童", "残疾儿童", "重病儿童"]
 
 
@@ -105,11 +107,11 @@ class StoryIndexPage(TongxinPage):
     template = "stories/story_index_page.html"
     max_count_per_parent = 1
 
-    page_description = "儿童故事栏目：列出其下已获授权的故事"
+    page_description = _("儿童故事栏目：列出其下已获授权的故事")
 
     class Meta:
-        verbose_name = "故事栏目"
-        verbose_name_plural = "故事栏目"
+        verbose_name = _("故事栏目")
+        verbose_name_plural = _("故事栏目")
 
     def get_context(self, request, *args, **kwargs):
         """Stories under this index, filtered by `?region=` and `?circumstance=`.
@@ -170,16 +172,16 @@ def _circumstance_order(key):
 
 
 class StoryPage(TongxinPage):
-    pseudonym = models.CharField("化名", max_length=40, help_text="页面上总会标注（化名）")
+    pseudonym = models.CharField(_("化名"), max_length=40, help_text=_("页面上总会标注（化名）"))
     age = models.PositiveSmallIntegerField(
-        "年龄", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(25)]
+        _("年龄"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(25)]
     )
-    gender = models.CharField("性别", max_length=10, choices=GENDER_CHOICES, blank=True)
-    circumstances = StringListField("困境类型", blank=True, help_text="如 农村留守儿童、孤儿")
-    support = models.TextField("获得的帮助", blank=True)
+    gender = models.CharField(_("性别"), max_length=10, choices=GENDER_CHOICES, blank=True)
+    circumstances = StringListField(_("困境类型"), blank=True, help_text=_("如 农村留守儿童、孤儿"))
+    support = models.TextField(_("获得的帮助"), blank=True)
     body = body_field()
     responsible_editor = models.CharField(
-        "责任编辑",
+        _("责任编辑"),
         max_length=60,
         blank=True,
         help_text=RESPONSIBLE_EDITOR_HELP,
@@ -193,14 +195,14 @@ class StoryPage(TongxinPage):
                 FieldPanel("pseudonym"),
                 FieldPanel("age"),
                 FieldPanel("gender"),
-                FieldPanel("region", help_text="最多到县（区）一级"),
+                FieldPanel("region", help_text=_("最多到县（区）一级")),
                 FieldPanel("circumstances"),
             ],
-            heading="公开信息（不得包含真实身份）",
+            heading=_("公开信息（不得包含真实身份）"),
         ),
         FieldPanel("summary"),
         MultiFieldPanel(
-            [FieldPanel("script"), FieldPanel("date"), FieldPanel("tags")], heading="发布信息"
+            [FieldPanel("script"), FieldPanel("date"), FieldPanel("tags")], heading=_("发布信息")
         ),
         FieldPanel("support"),
         RESPONSIBLE_EDITOR_PANEL,
@@ -218,14 +220,14 @@ class StoryPage(TongxinPage):
     template = "stories/story_page.html"
     base_form_class = StoryForm
 
-    page_description = (
+    page_description = _(
         "一个受助儿童的故事，只用化名和不具体到县以下的地区；"
         "真实身份另存于只有隐私专员能看的身份记录，需经隐私审核"
     )
 
     class Meta:
-        verbose_name = "儿童故事"
-        verbose_name_plural = "儿童故事"
+        verbose_name = _("儿童故事")
+        verbose_name_plural = _("儿童故事")
 
     @cached_property
     def consent(self):
@@ -276,39 +278,39 @@ class StoryIdentity(models.Model):
     wagtail_reference_index_ignore = True
 
     story = models.OneToOneField(
-        StoryPage, verbose_name="故事", on_delete=models.CASCADE, related_name="identity"
+        StoryPage, verbose_name=_("故事"), on_delete=models.CASCADE, related_name="identity"
     )
-    real_name = models.CharField("真实姓名", max_length=60, blank=True)
-    guardians = StringListField("监护人", blank=True)
-    school = models.CharField("学校", max_length=200, blank=True)
-    address = models.CharField("住址", max_length=300, blank=True)
-    notes = models.TextField("备注", blank=True)
+    real_name = models.CharField(_("真实姓名"), max_length=60, blank=True)
+    guardians = StringListField(_("监护人"), blank=True)
+    school = models.CharField(_("学校"), max_length=200, blank=True)
+    address = models.CharField(_("住址"), max_length=300, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
     # Identifiers the privacy check also looks for, in every way they are written
     # (2014年3月15日 and 2014.03.15, 0851-8612345 and 8612345…). All optional.
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = models.CharField("身份证号", max_length=30, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=30, blank=True)
     phones = StringListField(
-        "电话号码", blank=True, help_text="孩子和家人的电话；多项用顿号、逗号或换行分隔"
+        _("电话号码"), blank=True, help_text=_("孩子和家人的电话；多项用顿号、逗号或换行分隔")
     )
     chat_ids = StringListField(
-        "聊天账号", blank=True, help_text="QQ 号、微信号等；多项用顿号、逗号或换行分隔"
+        _("聊天账号"), blank=True, help_text=_("QQ 号、微信号等；多项用顿号、逗号或换行分隔")
     )
     other_identifiers = StringListField(
-        "其他身份标识",
+        _("其他身份标识"),
         blank=True,
-        help_text="如学籍号、病历号、车牌号、昵称；多项用顿号、逗号或换行分隔",
+        help_text=_("如学籍号、病历号、车牌号、昵称；多项用顿号、逗号或换行分隔"),
     )
-    consent_obtained_on = models.DateField("同意书签署日期", null=True, blank=True)
-    consent_expires_on = models.DateField("同意书到期日期", null=True, blank=True)
-    consent_web = models.BooleanField("同意在本站发布", default=False)
-    consent_partners = models.BooleanField("同意合作媒体转载（订阅源、嵌入）", default=False)
+    consent_obtained_on = models.DateField(_("同意书签署日期"), null=True, blank=True)
+    consent_expires_on = models.DateField(_("同意书到期日期"), null=True, blank=True)
+    consent_web = models.BooleanField(_("同意在本站发布"), default=False)
+    consent_partners = models.BooleanField(_("同意合作媒体转载（订阅源、嵌入）"), default=False)
     consent_form = models.FileField(
-        "签署的同意书",
+        _("签署的同意书"),
         storage=private_storage,
         upload_to=consent_form_path,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
-        help_text="PDF 或图片；只保存在非公开目录，只有隐私专员能下载",
+        help_text=_("PDF 或图片；只保存在非公开目录，只有隐私专员能下载"),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -334,7 +336,7 @@ class StoryIdentity(models.Model):
                 FieldPanel("chat_ids"),
                 FieldPanel("other_identifiers"),
             ],
-            heading="身份信息（仅隐私专员可见）",
+            heading=_("身份信息（仅隐私专员可见）"),
         ),
         MultiFieldPanel(
             [
@@ -344,17 +346,17 @@ class StoryIdentity(models.Model):
                 FieldPanel("consent_partners"),
                 FieldPanel("consent_form"),
             ],
-            heading="授权同意",
+            heading=_("授权同意"),
         ),
     ]
 
     class Meta:
-        verbose_name = "身份与授权记录"
-        verbose_name_plural = "身份与授权记录"
+        verbose_name = _("身份与授权记录")
+        verbose_name_plural = _("身份与授权记录")
 
     def __str__(self):
         # Deliberately the story's title, never the real name: this shows up in admin logs.
-        return f"身份记录 #{self.pk}（{self.story.title}）"
+        return gettext("身份记录 #%(pk)s（%(title)s）") % {"pk": self.pk, "title": self.story.title}
 
     @property
     def consent_scope(self):

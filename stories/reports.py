@@ -7,6 +7,8 @@ story's title, never the real name (str(identity)), so the report itself leaks n
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
@@ -18,11 +20,11 @@ from .models import StoryIdentity
 IDENTITY_VIEW = "tongxin.identity.view"
 CONSENT_FORM_DOWNLOAD = "tongxin.consent_form.download"
 ACTIONS = {
-    IDENTITY_VIEW: "查看",
-    "wagtail.create": "新建",
-    "wagtail.edit": "修改",
-    "wagtail.delete": "删除",
-    CONSENT_FORM_DOWNLOAD: "下载同意书",
+    IDENTITY_VIEW: _("查看"),
+    "wagtail.create": _("新建"),
+    "wagtail.edit": _("修改"),
+    "wagtail.delete": _("删除"),
+    CONSENT_FORM_DOWNLOAD: _("下载同意书"),
 }
 
 
@@ -34,9 +36,9 @@ def identity_entries():
 
 class IdentityAccessFilterSet(WagtailFilterSet):
     action = django_filters.ChoiceFilter(
-        label="操作", choices=list(ACTIONS.items()), empty_label="全部操作"
+        label=_("操作"), choices=list(ACTIONS.items()), empty_label=_("全部操作")
     )
-    timestamp = django_filters.DateFromToRangeFilter(label="时间", widget=DateRangePickerWidget)
+    timestamp = django_filters.DateFromToRangeFilter(label=_("时间"), widget=DateRangePickerWidget)
 
     class Meta:
         model = ModelLogEntry
@@ -46,12 +48,12 @@ class IdentityAccessFilterSet(WagtailFilterSet):
 def who(entry):
     user = entry.user
     if user is None:
-        return "（系统）"
+        return gettext("（系统）")
     return user.get_full_name().strip() or user.get_username()
 
 
 class IdentityAccessReportView(ReportView):
-    page_title = "身份记录访问"
+    page_title = _("身份记录访问")
     header_icon = "lock"
     filterset_class = IdentityAccessFilterSet
     index_url_name = "stories_identity_access"
@@ -63,22 +65,22 @@ class IdentityAccessReportView(ReportView):
     columns = [
         Column(
             "timestamp",
-            label="时间",
+            label=_("时间"),
             accessor=lambda e: e.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
             sort_key="timestamp",
         ),
-        Column("user", label="操作人", accessor=who),
-        Column("action", label="操作", accessor=lambda e: ACTIONS.get(e.action, e.action)),
-        Column("label", label="记录（故事标题）", accessor="label"),
-        Column("object_id", label="记录编号", accessor="object_id"),
+        Column("user", label=_("操作人"), accessor=who),
+        Column("action", label=_("操作"), accessor=lambda e: ACTIONS.get(e.action, e.action)),
+        Column("label", label=_("记录（故事标题）"), accessor="label"),
+        Column("object_id", label=_("记录编号"), accessor="object_id"),
     ]
     list_export = ["timestamp", "user_display", "action_display", "label", "object_id"]
     export_headings = {
-        "timestamp": "时间",
-        "user_display": "操作人",
-        "action_display": "操作",
-        "label": "记录（故事标题）",
-        "object_id": "记录编号",
+        "timestamp": _("时间"),
+        "user_display": _("操作人"),
+        "action_display": _("操作"),
+        "label": _("记录（故事标题）"),
+        "object_id": _("记录编号"),
     }
 
     def get_filename(self):

@@ -13,6 +13,8 @@ people who can see identity records (the privacy reviewers) as warnings after ev
 
 from django.contrib import messages
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.viewsets.pages import PageViewSet
@@ -36,8 +38,10 @@ def held_back_message(request, problems):
     messages.error(
         request,
         format_html(
-            "已保存为草稿，没有发布：隐私检查发现 {} 处问题。请逐条修改后再点“发布”。"
-            '<ul class="errorlist">{}</ul>',
+            _(
+                "已保存为草稿，没有发布：隐私检查发现 {} 处问题。请逐条修改后再点“发布”。"
+                '<ul class="errorlist">{}</ul>'
+            ),
             len(problems),
             items,
         ),
@@ -56,9 +60,11 @@ def warn_about_names(view):
     messages.warning(
         request,
         format_html(
-            "请隐私审核人留意：下列文字可能含有未登记的人名（不影响发布）。"
-            "如是孩子或家人的真实姓名，请改用化名；官员、社工等以公开身份出现的成年人可保留。"
-            "<ul>{}</ul>",
+            _(
+                "请隐私审核人留意：下列文字可能含有未登记的人名（不影响发布）。"
+                "如是孩子或家人的真实姓名，请改用化名；官员、社工等以公开身份出现的成年人可保留。"
+                "<ul>{}</ul>"
+            ),
             items,
         ),
     )
@@ -118,8 +124,10 @@ class StoryEditView(EditView):
         messages.error(
             self.request,
             format_html(
-                "没有批准，也没有发布：隐私检查发现 {} 处问题，请修改后再批准。"
-                '<ul class="errorlist">{}</ul>',
+                _(
+                    "没有批准，也没有发布：隐私检查发现 {} 处问题，请修改后再批准。"
+                    '<ul class="errorlist">{}</ul>'
+                ),
                 len(problems),
                 items,
             ),
@@ -149,7 +157,10 @@ class StoryEditView(EditView):
         self.has_unsaved_changes = False
         for problem in problems:
             field = FIELD_OF_LABEL.get(problem.field)
-            message = f"隐私检查未通过（{problem.field}）：{problem.message}"
+            message = gettext("隐私检查未通过（%(field)s）：%(message)s") % {
+                "field": problem.field,
+                "message": problem.message,
+            }
             self.form.add_error(field if field in self.form.fields else None, message)
         held_back_message(self.request, problems)
         warn_about_names(self)

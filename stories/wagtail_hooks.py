@@ -6,23 +6,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter, log
 
+from tongxin.core.columns import YesNoColumn
+
 from .guard import check_story
 from .models import PRIVACY_REFUSAL, StoryIdentity, StoryPage
 from .reports import CONSENT_FORM_DOWNLOAD, IDENTITY_VIEW, IdentityAccessReportView
-
-
-class YesNoColumn(Column):
-    """A boolean as editors read it: 是/否, not True/False."""
-
-    def get_value(self, instance):
-        return "是" if super().get_value(instance) else "否"
 
 
 class StoryIdentityIndexView(IndexView):
@@ -50,15 +46,15 @@ class StoryIdentityViewSet(ModelViewSet):
     model = StoryIdentity
     url_prefix = "story-identities"
     icon = "lock"
-    menu_label = "身份与授权"
+    menu_label = _("身份与授权")
     menu_order = 250
     add_to_admin_menu = True
     list_display = [
         "__str__",
         "consent_obtained_on",
         "consent_expires_on",
-        YesNoColumn("consent_web", label="同意在本站发布"),
-        YesNoColumn("consent_partners", label="同意合作媒体转载"),
+        YesNoColumn("consent_web", label=_("同意在本站发布")),
+        YesNoColumn("consent_partners", label=_("同意合作媒体转载")),
     ]
     index_view_class = StoryIdentityIndexView
     edit_view_class = StoryIdentityEditView
@@ -140,7 +136,7 @@ class IdentityAccessMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_identity_access_menu_item():
     return IdentityAccessMenuItem(
-        "身份记录访问",
+        _("身份记录访问"),
         reverse("stories_identity_access"),
         name="identity-access",
         icon_name="lock",
@@ -150,16 +146,16 @@ def register_identity_access_menu_item():
 
 @hooks.register("register_log_actions")
 def register_story_log_actions(actions):
-    actions.register_action(CONSENT_FORM_DOWNLOAD, "下载同意书", "下载了签署的同意书")
-    actions.register_action(IDENTITY_VIEW, "查看身份记录", "查看了身份记录")
+    actions.register_action(CONSENT_FORM_DOWNLOAD, _("下载同意书"), _("下载了签署的同意书"))
+    actions.register_action(IDENTITY_VIEW, _("查看身份记录"), _("查看了身份记录"))
 
     @actions.register_action(PRIVACY_REFUSAL)
     class PrivacyRefusal(LogFormatter):
-        label = "隐私检查未通过"
+        label = _("隐私检查未通过")
 
         def format_message(self, log_entry):
-            fields = "、".join(log_entry.data.get("fields", [])) or "故事"
-            return f"隐私检查未通过，此版本未发布（{fields}）"
+            fields = "、".join(log_entry.data.get("fields", [])) or gettext("故事")
+            return gettext("隐私检查未通过，此版本未发布（%(fields)s）") % {"fields": fields}
 
 
 @hooks.register("before_publish_page")
@@ -177,5 +173,9 @@ def refuse_story_failing_privacy_check(request, page):
         # it must not stay live with the refused content in its row.
         type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
     for problem in problems:
-        messages.error(request, f"未发布，隐私检查未通过（{problem.field}）：{problem.message}")
+        messages.error(
+            request,
+            gettext("未发布，隐私检查未通过（%(field)s）：%(message)s")
+            % {"field": problem.field, "message": problem.message},
+        )
     return redirect("wagtailadmin_pages:edit", page.pk)

@@ -120,3 +120,94 @@ def test_identity_list_shows_yes_and_no(client, tree, db):
         " ", ""
     ).replace("\n", "")
     assert "True" not in html and "False" not in html
+
+
+def page_editors(tree):
+    """(where, admin URL) of the editor of every page type: the add form under a parent of
+    the right type, and the edit form of an existing page."""
+    adds = [
+        ("campaigns", "campaignpage", tree.home),
+        ("campaigns", "seriespage", tree.campaign),
+        ("campaigns", "episodepage", tree.series),
+        ("campaigns", "fundlauncheventpage", tree.campaign),
+        ("campaigns", "newspage", tree.news_index),
+        ("stories", "storypage", tree.story_index),
+    ]
+    for app, model, parent in adds:
+        yield f"new {model}", reverse("wagtailadmin_pages:add", args=[app, model, parent.pk])
+    for page in (
+        tree.home,
+        tree.campaign,
+        tree.series,
+        tree.episodes[0],
+        tree.fund_launch,
+        tree.news_index,
+        tree.news,
+        tree.story_index,
+        tree.story,
+    ):
+        yield f"edit {type(page).__name__}", reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def test_every_page_editor_is_chinese(client, tree, editor, django_user_model):
+    chief = django_user_model.objects.create_superuser("zhubian", password="pw-not-secret-123")
+    for user in (editor, chief):
+        client.force_login(user)
+        for where, url in page_editors(tree):
+            response = client.get(url)
+            if user is editor and response.status_code != 200:
+                continue  # a page type this role may not add; the chief sees it below
+            assert response.status_code == 200, where
+            html = response.content.decode()
+            assert 'lang="zh-hans"' in html, where
+            assert_chinese(html, where)
+
+
+def test_snippet_and_setting_lists_are_chinese(client, tree, django_user_model):
+    admin = django_user_model.objects.create_superuser("guanli", password="pw-not-secret-123")
+    client.force_login(admin)
+    for name in ("organization", "fund", "donationhost"):
+        url = reverse(f"wagtailsnippets_campaigns_{name}:list")
+        html = client.get(url).content.decode()
+        assert_chinese(html, name)
+    html = client.get(reverse("wagtailsnippets_campaigns_fund:list")).content.decode()
+    assert "基金" in html and "童心守护基金" in html
+
+    from tongxin.core.models import SpamTerm
+
+    SpamTerm.objects.create(term="博彩网址", active=True)
+    html = client.get(reverse("wagtailsnippets_core_spamterm:list")).content.decode()
+    assert_chinese(html, "spam terms")
+    assert ">是<" in html.replace(" ", "").replace("\n", "")
+
+
+def choose(user, language):
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
+def test_english_editors_read_tongxins_own_strings_in_english(client, tree, editor):
+    choose(editor, "en")
+    client.force_login(editor)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[tree.episodes[0].pk]))
+    html = html.content.decode()
+    assert 'lang="en"' in html
+    for english in ("Episode number", "Video URL", "Responsible editor", "Script conversion"):
+        assert english in html
+    for chinese in ("集数", "视频地址", "责任编辑", "简繁转换"):
+        assert chinese not in html
+    chooser = client.get(reverse("wagtailadmin_pages:add_subpage", args=[tree.campaign.pk]))
+    assert "A report of a fund launch" in chooser.content.decode()
+
+
+def test_traditional_editors_read_taiwan_usage(client, tree, editor):
+    choose(editor, "zh-hant")
+    client.force_login(editor)
+    edit = reverse("wagtailadmin_pages:edit", args=[tree.episodes[0].pk])
+    html = client.get(edit).content.decode()
+    assert 'lang="zh-hant"' in html
+    assert "影片網址" in html and "責任編輯" in html and "簡繁轉換" in html
+    assert "视频地址" not in html and "視頻地址" not in html
+    news = client.get(reverse("wagtailadmin_pages:edit", args=[tree.news.pk])).content.decode()
+    assert "來源連結" in news and "來源鏈接" not in news

@@ -102,7 +102,7 @@ def test_qr_code_and_button_are_visible_on_a_phone(browser, live_server, donatio
 
         # The button goes through the counted click-through, the progress bar is there.
         assert button.get_attribute("href") == f"/donate/{fund.key}/?from={page.pk}"
-        label = "去腾讯公益捐款" if language == "zh-hans" else "去騰訊公益捐款"
+        label = "去腾讯公益捐款" if language == "zh-hans" else "前往騰訊公益捐款"
         assert button.inner_text().strip() == label
         assert block.locator("progress.fund-progress").is_visible()
 

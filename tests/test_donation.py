@@ -304,9 +304,9 @@ def test_traditional_rendition_converts_ui_and_fund_text(client, site_tree):
     block = only_block(fetch(client, page, "zh-hant"))
     text = text_of(block)
     assert "為孩子們盡一份力" in text  # the page's simplified text, converted
-    assert "已籌 35 萬元 / 目標 100 萬元 35%" in text
+    assert "已募得 35 萬元 / 目標 100 萬元 35%" in text
     assert "公開募捐備案編號" in text
-    assert "去騰訊公益捐款" in text
+    assert "前往騰訊公益捐款" in text
     assert "童心守護基金" in text  # snippet text, converted
     assert "建議金額" in text
     assert 'aria-label="捐款"' in block
@@ -460,7 +460,7 @@ def test_fund_launch_page_shows_the_funds_progress(client, site_tree):
     assert "已筹 35 万元 / 目标 100 万元 35%" in text_of(section)
     assert progress(section) == ("100", "35")
     hant = fetch(client, site_tree.fund_launch, "zh-hant")
-    assert "已籌 35 萬元 / 目標 100 萬元 35%" in text_of(hant)
+    assert "已募得 35 萬元 / 目標 100 萬元 35%" in text_of(hant)
 
 
 # --- the site-wide banner --------------------------------------------------------------------
@@ -498,7 +498,7 @@ def test_banner_defaults_from_the_fund_and_converts_for_traditional(client, site
     [banner] = banner_of(fetch(client, site_tree.home, "zh-hant"))
     text = text_of(banner)
     assert "支持童心守護基金" in text
-    assert "已籌 35 萬元" in text and "公開募捐備案編號" in text
+    assert "已募得 35 萬元" in text and "公開募捐備案編號" in text
     assert 'aria-label="捐款倡議"' in banner
 
 

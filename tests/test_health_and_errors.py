@@ -134,7 +134,7 @@ class TestServerError:
 
     @pytest.mark.parametrize(
         "prefix, lang, heading",
-        [("/zh-hans/", "zh-Hans", "服务暂时不可用"), ("/zh-hant/", "zh-Hant", "服務暫時不可用")],
+        [("/zh-hans/", "zh-Hans", "服务暂时不可用"), ("/zh-hant/", "zh-Hant", "服務暫時無法使用")],
     )
     def test_custom_500_page_in_the_readers_script(
         self, client, broken_news, prefix, lang, heading

@@ -525,7 +525,7 @@ def test_campaign_page_in_traditional(client, tree):
     assert organizers["主辦"] == "青雲縣民政局"
     assert organizers["媒體支持"] == "青雲廣播電視臺"
     fund = soup.select_one(".fund")
-    assert "已籌 35 萬元 / 目標 100 萬元 35%" in text(fund.select_one(".fund-amounts"))
+    assert "已募得 35 萬元 / 目標 100 萬元 35%" in text(fund.select_one(".fund-amounts"))
     assert "專款專用" in text(fund.select_one(".fund-name"))
     assert "從基本生活、教育和心理健康三個方面發力" in text(soup.select_one("article > .body"))
 
@@ -732,7 +732,7 @@ def test_other_episodes_of_a_finished_series_carry_no_ending_notice(client, tree
                 "地點": "青雲縣文化藝術中心",
                 "啟動的基金": "童心守護基金 專款專用",
                 "首批募集": "128 萬元",
-                "每年注入": "100 萬元",
+                "每年挹注": "100 萬元",
                 "資金監管": "青雲農村商業銀行",
                 "募捐組織": "青雲縣慈善總會",
             },

@@ -249,12 +249,12 @@ class TestPageText:
 
     def test_ui_strings_and_reader_visible_attributes(self, client, hans_page):
         hans, hant = both(client, hans_page)
-        # Template UI text (simplified in the templates) in the reader's script.
-        assert "信息發佈平臺" in hant and "信息发布平台" in hans
-        assert "用手機掃碼，打開本頁" in hant
+        # Template UI text in the reader's script: the zh_Hant catalogue, in Taiwan usage.
+        assert "資訊發布平臺" in hant and "信息发布平台" in hans
+        assert "用手機掃描 QR Code，開啟本頁" in hant
         page = Elements(hant)
         labels = {a.get("aria-label") for _, attrs in page.elements for a in [dict(attrs)]}
-        assert {"主導航", "當前位置", "簡繁切換"} <= labels
+        assert {"主要導覽", "目前位置", "簡繁切換"} <= labels
         assert "主导航" not in hant and "当前位置" not in hant
 
     def test_snippet_text_on_a_campaign(self, client, site_tree):

@@ -85,7 +85,7 @@ class TestScriptInsensitive:
         hant = search(client, SEARCH_HANT, q="儿童").content.decode()
         assert "關愛留守兒童暖冬行動" in hant
         assert "兒童節獻愛心" in hant
-        assert "找到 2 條結果" in hant
+        assert "找到 2 筆結果" in hant
         # Everything but the search box (which keeps what the reader typed) is traditional.
         assert 'value="儿童"' in hant
         assert "儿童" not in hant.replace('value="儿童"', "")

@@ -5,6 +5,7 @@ The donation block lives in campaigns.blocks because it belongs to the Fund it p
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -14,10 +15,10 @@ from .formatting import figure_value
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "keep-as-written"]
 
 IMAGE_CONSENT_CHOICES = [
-    ("cleared", "图中人物已同意发布"),
-    ("illustrative", "示意图（摆拍或绘制，不含真实儿童）"),
+    ("cleared", _("图中人物已同意发布")),
+    ("illustrative", _("示意图（摆拍或绘制，不含真实儿童）")),
 ]
-WISH_STATUS_CHOICES = [("open", "待认领"), ("claimed", "已认领"), ("fulfilled", "已实现")]
+WISH_STATUS_CHOICES = [("open", _("待认领")), ("claimed", _("已认领")), ("fulfilled", _("已实现"))]
 
 
 class ParagraphBlock(blocks.RichTextBlock):
@@ -27,24 +28,24 @@ class ParagraphBlock(blocks.RichTextBlock):
 
     class Meta:
         icon = "pilcrow"
-        label = "段落"
+        label = _("段落")
         template = "blocks/paragraph.html"
 
 
 class HeadingBlock(blocks.CharBlock):
     class Meta:
         icon = "title"
-        label = "小标题"
+        label = _("小标题")
         template = "blocks/heading.html"
 
 
 class QuoteBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label="引语")
-    attribution = blocks.CharBlock(label="出处", required=False)
+    text = blocks.TextBlock(label=_("引语"))
+    attribution = blocks.CharBlock(label=_("出处"), required=False)
 
     class Meta:
         icon = "openquote"
-        label = "引语"
+        label = _("引语")
         template = "blocks/quote.html"
 
 
@@ -55,118 +56,118 @@ class FigureValue(blocks.StructValue):
 
 
 class FigureBlock(blocks.StructBlock):
-    value = blocks.CharBlock(label="数值", max_length=40)
-    unit = blocks.CharBlock(label="单位", max_length=20, required=False)
-    label = blocks.CharBlock(label="说明", max_length=120)
-    as_of = blocks.DateBlock(label="截至日期", required=False)
+    value = blocks.CharBlock(label=_("数值"), max_length=40)
+    unit = blocks.CharBlock(label=_("单位"), max_length=20, required=False)
+    label = blocks.CharBlock(label=_("说明"), max_length=120)
+    as_of = blocks.DateBlock(label=_("截至日期"), required=False)
 
     class Meta:
         icon = "table"
-        label = "数据"
+        label = _("数据")
         value_class = FigureValue
 
 
 class FiguresBlock(blocks.StructBlock):
-    items = blocks.ListBlock(FigureBlock(), label="数据项", min_num=1)
+    items = blocks.ListBlock(FigureBlock(), label=_("数据项"), min_num=1)
 
     class Meta:
         icon = "table"
-        label = "关键数据"
+        label = _("关键数据")
         template = "blocks/figures.html"
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label="图片")
+    image = ImageChooserBlock(label=_("图片"))
     alt = blocks.CharBlock(
-        label="替代文字", max_length=250, help_text="为看不到图片的读者描述图片内容（必填）"
+        label=_("替代文字"), max_length=250, help_text=_("为看不到图片的读者描述图片内容（必填）")
     )
-    caption = blocks.CharBlock(label="图注", required=False, max_length=500)
-    credit = blocks.CharBlock(label="署名", required=False, max_length=120)
+    caption = blocks.CharBlock(label=_("图注"), required=False, max_length=500)
+    credit = blocks.CharBlock(label=_("署名"), required=False, max_length=120)
     consent = blocks.ChoiceBlock(
-        label="肖像授权",
+        label=_("肖像授权"),
         choices=IMAGE_CONSENT_CHOICES,
         required=False,
-        help_text="故事页中的图片必须注明：人物已同意，或为示意图",
+        help_text=_("故事页中的图片必须注明：人物已同意，或为示意图"),
     )
 
     class Meta:
         icon = "image"
-        label = "图片"
+        label = _("图片")
         template = "blocks/image.html"
         # The content format's name for a field (tongxin.exchange.blocks).
         exchange_names = {"image": "file"}
 
 
 class VideoBlock(blocks.StructBlock):
-    url = blocks.URLBlock(label="视频地址")
-    caption = blocks.CharBlock(label="说明", required=False, max_length=500)
+    url = blocks.URLBlock(label=_("视频地址"))
+    caption = blocks.CharBlock(label=_("说明"), required=False, max_length=500)
     # Shown before the video plays (the player loads nothing until then: preload="none").
     # Left empty, the page shows a title card drawn from its own title: never a photo of a
     # child by default. Stories refuse a poster (stories.guard: it has no portrait consent).
     poster = ImageChooserBlock(
-        label="封面图片",
+        label=_("封面图片"),
         required=False,
-        help_text="播放前显示的图片；留空则显示带标题的封面卡片。故事页中不能使用",
+        help_text=_("播放前显示的图片；留空则显示带标题的封面卡片。故事页中不能使用"),
     )
 
     def clean(self, value):
         value = super().clean(value)
         if not str(value.get("url", "")).lower().startswith("https://"):
             raise blocks.StructBlockValidationError(
-                block_errors={"url": ValidationError("视频地址必须以 https:// 开头")}
+                block_errors={"url": ValidationError(_("视频地址必须以 https:// 开头"))}
             )
         return value
 
     class Meta:
         icon = "media"
-        label = "视频"
+        label = _("视频")
         template = "blocks/video.html"
 
 
 class WishBlock(blocks.StructBlock):
-    wish = blocks.CharBlock(label="心愿", max_length=200)
+    wish = blocks.CharBlock(label=_("心愿"), max_length=200)
     recipient = blocks.CharBlock(
-        label="心愿人", max_length=100, help_text="只写化名和年龄，例如：小雨（化名），10 岁"
+        label=_("心愿人"), max_length=100, help_text=_("只写化名和年龄，例如：小雨（化名），10 岁")
     )
-    status = blocks.ChoiceBlock(label="状态", choices=WISH_STATUS_CHOICES, default="open")
+    status = blocks.ChoiceBlock(label=_("状态"), choices=WISH_STATUS_CHOICES, default="open")
 
     class Meta:
         icon = "pick"
-        label = "微心愿"
+        label = _("微心愿")
         exchange_names = {"recipient": "for"}
 
 
 class WishesBlock(blocks.StructBlock):
-    items = blocks.ListBlock(WishBlock(), label="心愿", min_num=1)
+    items = blocks.ListBlock(WishBlock(), label=_("心愿"), min_num=1)
 
     class Meta:
         icon = "list-ul"
-        label = "微心愿清单"
+        label = _("微心愿清单")
         template = "blocks/wishes.html"
 
 
 class CreditBlock(blocks.StructBlock):
-    role = blocks.CharBlock(label="职责", max_length=40, help_text="如 记者、摄像、剪辑")
-    names = blocks.ListBlock(blocks.CharBlock(label="姓名", max_length=60), label="姓名")
+    role = blocks.CharBlock(label=_("职责"), max_length=40, help_text=_("如 记者、摄像、剪辑"))
+    names = blocks.ListBlock(blocks.CharBlock(label=_("姓名"), max_length=60), label=_("姓名"))
 
     class Meta:
         icon = "user"
-        label = "署名"
+        label = _("署名")
 
 
 class ConversionRuleBlock(blocks.StructBlock):
-    hans = blocks.CharBlock(label="简体", max_length=100)
-    hant = blocks.CharBlock(label="繁体", max_length=100)
+    hans = blocks.CharBlock(label=_("简体"), max_length=100)
+    hant = blocks.CharBlock(label=_("繁体"), max_length=100)
 
     class Meta:
         icon = "arrows-up-down"
-        label = "转换规则"
+        label = _("转换规则")
 
 
 class ProgrammeItemBlock(blocks.StructBlock):
-    time = blocks.CharBlock(label="时间", max_length=20)
-    item = blocks.CharBlock(label="环节", max_length=200)
+    time = blocks.CharBlock(label=_("时间"), max_length=20)
+    item = blocks.CharBlock(label=_("环节"), max_length=200)
 
     class Meta:
         icon = "time"
-        label = "议程"
+        label = _("议程")

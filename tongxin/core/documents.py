@@ -8,6 +8,7 @@ refused too, with a message telling the editor to upload it as an image.
 
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext
 from wagtail.documents.forms import BaseDocumentForm
 
 PDF = (b"%PDF-",)
@@ -35,15 +36,19 @@ def document_problem(name, head):
     """Why a file named `name` starting with `head` is not accepted as a document, or None."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if head.startswith(IMAGE_SIGNATURES):
-        return "这是一张图片：请在“图片”中上传（图片上传时会去除位置等隐私信息），不要作为文档上传"
+        return gettext(
+            "这是一张图片：请在“图片”中上传（图片上传时会去除位置等隐私信息），不要作为文档上传"
+        )
     signatures = SIGNATURES.get(extension)
     if signatures is None:
-        return f"只能上传 PDF 或办公文档（{'、'.join(DOCUMENT_EXTENSIONS)}）"
+        return gettext("只能上传 PDF 或办公文档（%(extensions)s）") % {
+            "extensions": "、".join(DOCUMENT_EXTENSIONS)
+        }
     if extension == "pdf":
         if not any(s in head for s in signatures):
-            return "文件内容不是 PDF：请上传真正的 PDF 文件"
+            return gettext("文件内容不是 PDF：请上传真正的 PDF 文件")
     elif not head.startswith(signatures):
-        return f"文件内容与扩展名 .{extension} 不符"
+        return gettext("文件内容与扩展名 .%(extension)s 不符") % {"extension": extension}
     return None
 
 

@@ -30,6 +30,7 @@ import struct
 import warnings
 from typing import IO
 
+from django.utils.translation import gettext
 from PIL import ExifTags, Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 __all__ = [
@@ -74,13 +75,13 @@ def _read(fileobj: IO[bytes] | bytes | bytearray | memoryview) -> bytes:
         fileobj.seek(0)
     data = fileobj.read()
     if not isinstance(data, bytes):
-        raise ValueError("不是有效的图片文件：请以二进制方式读取上传的文件")
+        raise ValueError(gettext("不是有效的图片文件：请以二进制方式读取上传的文件"))
     return data
 
 
 def _open(data: bytes) -> Image.Image:
     if not data:
-        raise ValueError("不是有效的图片文件：文件是空的")
+        raise ValueError(gettext("不是有效的图片文件：文件是空的"))
     try:
         with warnings.catch_warnings():
             # Our own limit below is stricter; Pillow's warning would only be noise.
@@ -88,19 +89,26 @@ def _open(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         raise ValueError(
-            f"图片尺寸过大：超过 {MAX_PIXELS // 10_000} 万像素的上限，请缩小后再上传"
+            gettext("图片尺寸过大：超过 %(limit)s 万像素的上限，请缩小后再上传")
+            % {"limit": MAX_PIXELS // 10_000}
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValueError("不是有效的图片文件：无法识别文件内容") from exc
+        raise ValueError(gettext("不是有效的图片文件：无法识别文件内容")) from exc
     if image.format not in _FORMATS:
         image.close()
-        raise ValueError(f"不支持的图片格式 {image.format}：请上传 JPEG、PNG、GIF 或 WebP 图片")
+        raise ValueError(
+            gettext("不支持的图片格式 %(format)s：请上传 JPEG、PNG、GIF 或 WebP 图片")
+            % {"format": image.format}
+        )
     width, height = image.size
     if width * height > MAX_PIXELS:
         image.close()
         raise ValueError(
-            f"图片尺寸过大：{width}×{height} 像素，"
-            f"超过 {MAX_PIXELS // 10_000} 万像素的上限，请缩小后再上传"
+            gettext(
+                "图片尺寸过大：%(width)s×%(height)s 像素，"
+                "超过 %(limit)s 万像素的上限，请缩小后再上传"
+            )
+            % {"width": width, "height": height, "limit": MAX_PIXELS // 10_000}
         )
     return image
 
@@ -153,7 +161,7 @@ def _load(image: Image.Image) -> None:
     try:
         image.load()
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ValueError("图片文件已损坏或不完整，请重新导出后上传") from exc
+        raise ValueError(gettext("图片文件已损坏或不完整，请重新导出后上传")) from exc
 
 
 def _scrub_still(image: Image.Image, fmt: str, data: bytes) -> bytes:
@@ -199,8 +207,16 @@ def _scrub_animation(image: Image.Image, fmt: str, data: bytes) -> bytes:
     width, height = image.size
     if n_frames * width * height > MAX_ANIMATION_PIXELS:
         raise ValueError(
-            f"动图过大：{n_frames} 帧 × {width}×{height} 像素，"
-            f"超过 {MAX_ANIMATION_PIXELS // 10_000} 万像素的上限，请减少帧数或缩小尺寸"
+            gettext(
+                "动图过大：%(frames)s 帧 × %(width)s×%(height)s 像素，"
+                "超过 %(limit)s 万像素的上限，请减少帧数或缩小尺寸"
+            )
+            % {
+                "frames": n_frames,
+                "width": width,
+                "height": height,
+                "limit": MAX_ANIMATION_PIXELS // 10_000,
+            }
         )
     transpose = _TRANSPOSE.get(image.getexif().get(ExifTags.Base.Orientation, 1))
     icc = _icc_for(image, "RGBA")
@@ -257,7 +273,7 @@ def scrub_image(fileobj: IO[bytes] | bytes | bytearray | memoryview) -> tuple[by
             # Counting frames walks the whole file, so a damaged animation fails here.
             animated = fmt in ("GIF", "WEBP") and getattr(image, "n_frames", 1) > 1
         except (OSError, EOFError, SyntaxError, ValueError) as exc:
-            raise ValueError("图片文件已损坏或不完整，请重新导出后上传") from exc
+            raise ValueError(gettext("图片文件已损坏或不完整，请重新导出后上传")) from exc
         if animated:
             return _scrub_animation(image, fmt, data), fmt
         return _scrub_still(image, fmt, data), fmt
@@ -275,7 +291,7 @@ def has_identifying_metadata(data: bytes) -> bool:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValueError("不是有效的图片文件：无法识别文件内容") from exc
+        raise ValueError(gettext("不是有效的图片文件：无法识别文件内容")) from exc
     with image:
         if any(image.info.get(key) for key in _METADATA_KEYS):
             return True

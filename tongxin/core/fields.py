@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 SEPARATORS = re.compile(r"[\n,，、;；]+")
 
@@ -52,7 +53,7 @@ class StringListField(models.TextField):
     def formfield(self, **kwargs):
         defaults = {
             "form_class": StringListFormField,
-            "help_text": self.help_text or "多项用顿号、逗号或换行分隔",
+            "help_text": self.help_text or _("多项用顿号、逗号或换行分隔"),
         }
         defaults.update(kwargs)
         field = super().formfield(**defaults)

@@ -12,6 +12,7 @@ the URL prefix (or the language the prefix activated), and converts the finished
 
 from tongxin.scripts import script as scripts
 from tongxin.scripts.rendition import render_response_for_script
+from tongxin.scripts.uitext import marking
 
 from . import pagecache
 
@@ -53,7 +54,8 @@ class RenditionMiddleware:
         if request.path.startswith(ADMIN_PREFIX):
             # The admin is not a rendition.
             return self.get_response(request)
-        response = self.get_response(request)
+        with marking():  # this answer is converted: catalogue text marks its script
+            response = self.get_response(request)
         if getattr(response, "tongxin_cached", False):
             # Written in the reader's script already (an outage or rate-limit page, a copy).
             return response

@@ -10,6 +10,8 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
@@ -70,8 +72,8 @@ class TongxinImage(AbstractImage):
         super().save(*args, **kwargs)
 
     class Meta:
-        verbose_name = "图片"
-        verbose_name_plural = "图片"
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
 
 
 class TongxinRendition(AbstractRendition):
@@ -84,22 +86,22 @@ class TongxinRendition(AbstractRendition):
 class TongxinPage(SyndicationRoutes, Page):
     """Fields every public page has: its summary, the script it is written in, its date."""
 
-    summary = models.TextField("摘要", blank=True, max_length=1000)
+    summary = models.TextField(_("摘要"), blank=True, max_length=1000)
     script = models.CharField(
-        "原文字体",
+        _("原文字体"),
         max_length=4,
         choices=SCRIPT_CHOICES,
         default="hans",
-        help_text="正文用哪种字体写成；读者可在简体和繁体之间切换",
+        help_text=_("正文用哪种字体写成；读者可在简体和繁体之间切换"),
     )
     date = models.DateTimeField(
-        "发布日期", null=True, blank=True, help_text="留空则为首次发布的时间"
+        _("发布日期"), null=True, blank=True, help_text=_("留空则为首次发布的时间")
     )
-    tags = StringListField("标签", blank=True)
-    region = models.CharField("地区", max_length=100, blank=True)
+    tags = StringListField(_("标签"), blank=True)
+    region = models.CharField(_("地区"), max_length=100, blank=True)
     conversion_rules = StreamField(
         [("rule", ConversionRuleBlock())],
-        verbose_name="本页字词转换规则",
+        verbose_name=_("本页字词转换规则"),
         blank=True,
         use_json_field=True,
     )
@@ -118,13 +120,13 @@ class TongxinPage(SyndicationRoutes, Page):
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldPanel("script"), FieldPanel("date"), FieldPanel("tags"), FieldPanel("region")],
-            heading="发布信息",
+            heading=_("发布信息"),
         ),
     ]
     conversion_panels = [
         ConversionSection(
-            [FieldPanel("conversion_rules"), AmbiguousCharactersPanel(heading="一简对多繁字")],
-            heading="简繁转换",
+            [FieldPanel("conversion_rules"), AmbiguousCharactersPanel(heading=_("一简对多繁字"))],
+            heading=_("简繁转换"),
             classname="collapsed",
         )
     ]
@@ -190,15 +192,16 @@ class TongxinPage(SyndicationRoutes, Page):
                 errors.setdefault(target, []).extend(messages)
             raise ValidationError(errors)
 
-    preview_modes = [("", "简体预览"), (HANT.code, "繁體預覽")]
+    preview_modes = [("", _("简体预览")), (HANT.code, _("繁体预览"))]
 
     def serve_preview(self, request, mode_name):
         """Editors preview both renditions; the admin is outside the script prefixes, so the
         conversion the public middleware does is applied here, by the same function."""
         from tongxin.scripts.rendition import render_response_for_script
+        from tongxin.scripts.uitext import marking
 
         script = scripts.get(mode_name)
-        with script.activate():
+        with script.activate(), marking():
             request.script = script
             response = super().serve_preview(request, mode_name)
             if hasattr(response, "render"):
@@ -218,18 +221,18 @@ class SpamTerm(models.Model):
     """A term administrators add to the spam guard's shipped list (tongxin/core/spam.py)."""
 
     term = models.CharField(
-        "词语",
+        _("词语"),
         max_length=200,
         unique=True,
-        help_text="简体或繁体均可；空格和符号会被忽略。以 re: 开头表示正则表达式。",
+        help_text=_("简体或繁体均可；空格和符号会被忽略。以 re: 开头表示正则表达式。"),
     )
-    note = models.CharField("备注", max_length=200, blank=True)
-    active = models.BooleanField("启用", default=True)
-    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "垃圾内容词"
-        verbose_name_plural = "垃圾内容词"
+        verbose_name = _("垃圾内容词")
+        verbose_name_plural = _("垃圾内容词")
         ordering = ["term"]
 
     def __str__(self):
@@ -245,12 +248,14 @@ class SpamTerm(models.Model):
         try:
             term_pattern(self.term)
         except re.error as exc:
-            raise ValidationError({"term": f"正则表达式无效：{exc}"}) from exc
+            raise ValidationError(
+                {"term": gettext("正则表达式无效：%(error)s") % {"error": exc}}
+            ) from exc
         except ValueError as exc:
-            raise ValidationError({"term": "去掉空格和符号后没有剩下任何文字"}) from exc
+            raise ValidationError({"term": _("去掉空格和符号后没有剩下任何文字")}) from exc
 
 
-RESPONSIBLE_EDITOR_HELP = "初审通过时自动填入通过者的姓名，随文章显示；下一次初审通过时更新"
+RESPONSIBLE_EDITOR_HELP = _("初审通过时自动填入通过者的姓名，随文章显示；下一次初审通过时更新")
 # Read-only in the editor: the name is the approving reviewer's (tongxin.editorial.credit),
 # and a field left out of the form keeps the value carried by the revision.
 RESPONSIBLE_EDITOR_PANEL = FieldPanel("responsible_editor", read_only=True)
@@ -259,14 +264,14 @@ RESPONSIBLE_EDITOR_PANEL = FieldPanel("responsible_editor", read_only=True)
 class NewsroomMixin(models.Model):
     """Newsroom metadata of article-like pages: where it came from and who made it."""
 
-    source_name = models.CharField("来源", max_length=120, blank=True)
-    source_url = models.URLField("来源链接", blank=True)
+    source_name = models.CharField(_("来源"), max_length=120, blank=True)
+    source_url = models.URLField(_("来源链接"), blank=True)
     byline = StreamField(
-        [("credit", CreditBlock())], verbose_name="署名", blank=True, use_json_field=True
+        [("credit", CreditBlock())], verbose_name=_("署名"), blank=True, use_json_field=True
     )
-    photo_credit = models.CharField("摄影/图片", max_length=200, blank=True)
+    photo_credit = models.CharField(_("摄影/图片"), max_length=200, blank=True)
     responsible_editor = models.CharField(
-        "责任编辑",
+        _("责任编辑"),
         max_length=60,
         blank=True,
         help_text=RESPONSIBLE_EDITOR_HELP,
@@ -281,7 +286,7 @@ class NewsroomMixin(models.Model):
                 FieldPanel("photo_credit"),
                 RESPONSIBLE_EDITOR_PANEL,
             ],
-            heading="来源与署名",
+            heading=_("来源与署名"),
         )
     ]
 

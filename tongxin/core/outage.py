@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
 from tongxin.scripts import script as scripts
+from tongxin.scripts.uitext import marking
 
 from . import pagecache
 
@@ -53,9 +54,11 @@ def outage_response(request, exc=None):
         response = JsonResponse({"error": "service unavailable", "status": 503}, status=503)
     else:
         script = scripts.of_request(request)
-        body = loader.render_to_string(
-            "503.html", {"script": script.code, "home": script.prefix + "/"}
-        )
+        # The catalogues write it in the reader's script; no converter, no database.
+        with script.activate(), marking(False):
+            body = loader.render_to_string(
+                "503.html", {"script": script.code, "home": script.prefix + "/"}
+            )
         response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(retry_after())
     response["Cache-Control"] = "no-store"

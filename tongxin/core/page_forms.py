@@ -1,5 +1,6 @@
 """The admin form every page type's form derives from (TongxinPage.base_form_class)."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from .slugs import is_auto_slug, normalise_slug, pinyin_slug, slug_taken, unique_slug
@@ -21,7 +22,7 @@ class TongxinPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False
-            self.fields["slug"].help_text = (
+            self.fields["slug"].help_text = _(
                 "页面网址的最后一段，默认由标题生成拼音（如 tongxin-shouhu-xingdong）；"
                 "可以改写，只能用字母、数字、连字符"
             )

@@ -20,6 +20,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
 from tongxin.scripts import script as scripts
+from tongxin.scripts.uitext import marking
 
 from .clientip import client_key
 
@@ -93,9 +94,11 @@ def too_many(request, group, retry_after):
         response["Access-Control-Allow-Origin"] = "*"
     else:
         script = scripts.of_request(request)
-        body = loader.render_to_string(
-            "429.html", {"script": script.code, "home": script.prefix + "/"}
-        )
+        # The catalogues write it in the reader's script; no converter, no database.
+        with script.activate(), marking(False):
+            body = loader.render_to_string(
+                "429.html", {"script": script.code, "home": script.prefix + "/"}
+            )
         response = HttpResponse(body, status=429, content_type="text/html; charset=utf-8")
         response.tongxin_cached = True  # written in the reader's script already
     response["Retry-After"] = str(retry_after)

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import opencc
+from django.utils.translation import gettext
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "spam_terms.txt"
 REGEX_PREFIX = "re:"
@@ -48,7 +49,10 @@ class SpamHit:
 
     @property
     def message(self) -> str:
-        return f"{self.field}含有疑似垃圾广告内容“{self.term}”，请删除后再保存"
+        return gettext("%(field)s含有疑似垃圾广告内容“%(term)s”，请删除后再保存") % {
+            "field": self.field,
+            "term": self.term,
+        }
 
     def __str__(self) -> str:
         return self.message

@@ -6,19 +6,21 @@ shipped list (tongxin/core/data/spam_terms.txt) is maintained in the repository.
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .columns import YesNoColumn
 from .models import SpamTerm
 
 
 class SpamTermViewSet(SnippetViewSet):
     model = SpamTerm
     icon = "warning"
-    menu_label = "垃圾内容词"
+    menu_label = _("垃圾内容词")
     add_to_settings_menu = True
-    list_display = ["term", "note", "active", "created_at"]
+    list_display = ["term", "note", YesNoColumn("active", label=_("启用")), "created_at"]
     search_fields = ["term", "note"]
 
 
@@ -32,7 +34,7 @@ register_snippet(SpamTermViewSet)
 # own editor never sends such data, so it is refused before the view validates, with a
 # message, and the editor is sent back to the form.
 
-MALFORMED_MESSAGE = "提交的表单数据不完整或格式有误，页面没有保存。请重新打开编辑页面后再修改。"
+MALFORMED_MESSAGE = _("提交的表单数据不完整或格式有误，页面没有保存。请重新打开编辑页面后再修改。")
 
 
 def malformed(form_class, data, files):

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class EditorialConfig(AppConfig):
@@ -9,7 +10,7 @@ class EditorialConfig(AppConfig):
 
     name = "tongxin.editorial"
     label = "editorial"
-    verbose_name = "编辑部"
+    verbose_name = _("编辑部")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

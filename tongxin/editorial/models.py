@@ -1,6 +1,7 @@
 """The review step of the 审核发布 workflow (docs/editors.md, 审核流程)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
 from .credit import credit_responsible_editor
@@ -16,14 +17,14 @@ class ReviewTask(AbstractGroupApprovalTask):
     """
 
     credits_approver = models.BooleanField(
-        "通过者署名为责任编辑",
+        _("通过者署名为责任编辑"),
         default=False,
-        help_text="勾选后，通过这一步的人的姓名作为“责任编辑”显示在发布的文章上（初审勾选）",
+        help_text=_("勾选后，通过这一步的人的姓名作为“责任编辑”显示在发布的文章上（初审勾选）"),
     )
     stories_only = models.BooleanField(
-        "只审核受助儿童故事",
+        _("只审核受助儿童故事"),
         default=False,
-        help_text="勾选后，这一步只用于故事页面，其他页面自动跳过（隐私审核勾选）",
+        help_text=_("勾选后，这一步只用于故事页面，其他页面自动跳过（隐私审核勾选）"),
     )
 
     admin_form_fields = AbstractGroupApprovalTask.admin_form_fields + [
@@ -32,8 +33,8 @@ class ReviewTask(AbstractGroupApprovalTask):
     ]
 
     class Meta:
-        verbose_name = "审核步骤"
-        verbose_name_plural = "审核步骤"
+        verbose_name = _("审核步骤")
+        verbose_name_plural = _("审核步骤")
 
     def applies_to(self, obj):
         from stories.models import StoryPage
@@ -57,4 +58,4 @@ class ReviewTask(AbstractGroupApprovalTask):
 
     @classmethod
     def get_description(cls):
-        return "所选用户组的成员审核这一步：通过，或要求修改并写明意见"
+        return _("所选用户组的成员审核这一步：通过，或要求修改并写明意见")

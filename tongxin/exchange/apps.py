@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
@@ -16,5 +17,5 @@ class ExchangeConfig(AppConfig):
         panels = list(NewsPage.content_panels)
         if not any(isinstance(panel, LegacyImportPanel) for panel in panels):
             title_end = 1 if panels else 0
-            panels.insert(title_end + 1, LegacyImportPanel(heading="旧网站导入"))
+            panels.insert(title_end + 1, LegacyImportPanel(heading=_("旧网站导入")))
             NewsPage.content_panels = panels

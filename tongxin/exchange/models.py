@@ -5,6 +5,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stories.models import private_storage
 
@@ -25,21 +26,21 @@ class LegacyImport(models.Model):
     page = models.OneToOneField(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="legacy_import"
     )
-    fingerprint = models.CharField("文章指纹", max_length=64, unique=True)
-    file_hash = models.CharField("原文件指纹", max_length=64, db_index=True)
-    file_name = models.CharField("原文件名", max_length=255)
+    fingerprint = models.CharField(_("文章指纹"), max_length=64, unique=True)
+    file_hash = models.CharField(_("原文件指纹"), max_length=64, db_index=True)
+    file_name = models.CharField(_("原文件名"), max_length=255)
     original = models.FileField(
-        "原文件", storage=private_storage, upload_to=original_path, max_length=255
+        _("原文件"), storage=private_storage, upload_to=original_path, max_length=255
     )
-    encoding = models.CharField("编码", max_length=20)
+    encoding = models.CharField(_("编码"), max_length=20)
     # Removed kinds with counts, flags (masked text only), notes and the hash of the content
     # last written, so an unchanged re-run writes nothing.
-    report = models.JSONField("导入报告", default=dict)
-    imported_at = models.DateTimeField("导入时间", auto_now=True)
+    report = models.JSONField(_("导入报告"), default=dict)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "旧网站导入记录"
-        verbose_name_plural = "旧网站导入记录"
+        verbose_name = _("旧网站导入记录")
+        verbose_name_plural = _("旧网站导入记录")
 
     def __str__(self):
         return self.file_name

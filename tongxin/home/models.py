@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
@@ -12,12 +13,12 @@ from tongxin.core.models import TongxinPage
 class HomePage(TongxinPage):
     featured_campaign = models.ForeignKey(
         CampaignPage,
-        verbose_name="推荐活动",
+        verbose_name=_("推荐活动"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="留空则推荐最新的活动",
+        help_text=_("留空则推荐最新的活动"),
     )
     body = body_field()
 
@@ -36,11 +37,11 @@ class HomePage(TongxinPage):
     max_count = 1
     template = "home/home_page.html"
 
-    page_description = "网站首页：每个网站只有一个"
+    page_description = _("网站首页：每个网站只有一个")
 
     class Meta:
-        verbose_name = "首页"
-        verbose_name_plural = "首页"
+        verbose_name = _("首页")
+        verbose_name_plural = _("首页")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,6 +1,7 @@
 import html
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import MultiFieldPanel, Panel
 
 from .convert import ambiguous_report
@@ -9,7 +10,7 @@ from .rendition import rules_for
 # Fields whose text is not page text: the page's own conversion rules are the editor's
 # answers to this panel, not prose the panel should question.
 NOT_CHECKED = ("conversion_rules",)
-RISK_LABELS = {"high": "高：请核对", "medium": "中：自动判断", "low": "低：规则决定"}
+RISK_LABELS = {"high": _("高：请核对"), "medium": _("中：自动判断"), "low": _("低：规则决定")}
 
 
 def checked_texts(page):

@@ -7,9 +7,12 @@ cache, which another process's signal cannot clear, and a render racing an edito
 could otherwise keep the old rules for good.
 """
 
+import functools
 import hashlib
+from pathlib import Path
 
 import opencc
+from django.conf import settings
 from django.core.cache import cache
 
 from .convert import Rules, convert_html, convert_text, strip_markers
@@ -41,10 +44,22 @@ def _site_config():
     return config
 
 
+@functools.cache
+def catalogues_digest():
+    """A fingerprint of the compiled interface-text catalogues (site/locale), read once per
+    process: a deploy that changes a translation changes the cached pages' keys."""
+    digest = hashlib.sha256()
+    for root in settings.LOCALE_PATHS[:1]:
+        for mo in sorted(Path(root).glob("*/LC_MESSAGES/django.mo")):
+            digest.update(mo.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def config_digest(variant, pairs):
-    """A short fingerprint of everything besides the page that decides a conversion: the
-    variant, the site's rules, the shipped domain rules and the OpenCC version."""
-    raw = repr((variant, pairs, domain_rules(), opencc.__version__))
+    """A short fingerprint of everything besides the page that decides a rendition: the
+    variant, the site's rules, the shipped domain rules, the OpenCC version and the
+    interface-text catalogues."""
+    raw = repr((variant, pairs, domain_rules(), opencc.__version__, catalogues_digest()))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 

@@ -1,4 +1,5 @@
 import wagtail.admin.rich_text.editors.draftail.features as draftail_features
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.rich_text.converters.html_to_contentstate import InlineStyleElementHandler
 from wagtail.snippets.models import register_snippet
@@ -12,7 +13,7 @@ KEEP_STYLE = "KEEP"
 class ConversionRuleViewSet(SnippetViewSet):
     model = ConversionRule
     icon = "arrows-up-down"
-    menu_label = "简繁转换规则"
+    menu_label = _("简繁转换规则")
     list_display = ["hans", "hant", "note"]
     search_fields = ["hans", "hant"]
     add_to_admin_menu = True
@@ -29,7 +30,7 @@ def register_keep_as_written(features):
         "draftail",
         "keep-as-written",
         draftail_features.InlineStyleFeature(
-            {"type": KEEP_STYLE, "label": "原", "description": "简繁不转换（保持原样）"}
+            {"type": KEEP_STYLE, "label": _("原"), "description": _("简繁不转换（保持原样）")}
         ),
     )
     features.register_converter_rule(

@@ -15,6 +15,7 @@ neither. ``tongxin.search.fulltext`` holds the SQL that queries them.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
@@ -54,8 +55,8 @@ class SearchEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "搜索索引条目"
-        verbose_name_plural = "搜索索引条目"
+        verbose_name = _("搜索索引条目")
+        verbose_name_plural = _("搜索索引条目")
 
     def __str__(self):
         return f"search entry for page {self.page_id}"

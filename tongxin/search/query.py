@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.models import Page
 
 from campaigns.models import (
@@ -92,14 +92,16 @@ class SearchParams:
         notices = []
         q, was_cut = query_text(params.get("q") or "")
         if was_cut:
-            notices.append(f"搜索词太长，只按前 {len(q)} 个字搜索。")
+            notices.append(gettext("搜索词太长，只按前 %(count)s 个字搜索。") % {"count": len(q)})
         type_name = _param(params, "type").lower()
         if type_name and type_name not in FILTER_TYPES:
-            notices.append(f"没有“{type_name[:20]}”这种内容类型，已按全部类型搜索。")
+            notices.append(
+                gettext("没有“%(type)s”这种内容类型，已按全部类型搜索。") % {"type": type_name[:20]}
+            )
             type_name = ""
         region = _param(params, "region")
         if len(region) > MAX_PARAM_LENGTH:
-            notices.append("地区名称太长，已忽略地区条件。")
+            notices.append(gettext("地区名称太长，已忽略地区条件。"))
             region = ""
         return cls(
             q=q,
@@ -197,24 +199,26 @@ def search(params, request=None):
     if params.campaign:
         campaign = find_campaign(params.campaign, campaigns)
         if campaign is None:
-            params.notices.append("没有找到这个活动，已按全部活动搜索。")
+            params.notices.append(gettext("没有找到这个活动，已按全部活动搜索。"))
             params.campaign = ""
     results = SearchResults(params=params, campaigns=campaigns, campaign=campaign)
 
     normalised = normalise(params.q)
     words = tokens(normalised)
     if len(words) > MAX_QUERY_TOKENS:
-        params.notices.append(f"搜索词太多，只按前 {MAX_QUERY_TOKENS} 个词搜索。")
+        params.notices.append(
+            gettext("搜索词太多，只按前 %(count)s 个词搜索。") % {"count": MAX_QUERY_TOKENS}
+        )
         words = words[:MAX_QUERY_TOKENS]
     results.words = words
     if not words:
         if params.q:
-            params.notices.append("搜索词里没有可以搜索的字词。")
+            params.notices.append(gettext("搜索词里没有可以搜索的字词。"))
         return results
 
     exact, prefixes, substrings = query_terms(words)
     if not exact and not prefixes:
-        params.notices.append("搜索词里没有可以搜索的字词。")
+        params.notices.append(gettext("搜索词里没有可以搜索的字词。"))
         results.words = []
         return results
     entries = findable(SearchEntry.objects.all())

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SyndicationConfig(AppConfig):
     name = "tongxin.syndication"
     label = "syndication"
-    verbose_name = "订阅源与嵌入"
+    verbose_name = _("订阅源与嵌入")

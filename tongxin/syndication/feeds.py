@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
+from django.utils.translation import gettext, gettext_noop
 from wagtail.models import Site
 
 from tongxin.core.pagecache import mark_shareable
@@ -44,7 +45,7 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_TYPE = "application/feed+json"
-DEFAULT_DESCRIPTION = "困境儿童关爱保护信息发布平台"
+DEFAULT_DESCRIPTION = gettext_noop("困境儿童关爱保护信息发布平台")
 CREDIT_SCHEME = "urn:tongxin:credit"
 AUTHOR_SEPARATOR = "、"
 
@@ -70,7 +71,12 @@ def build_feed_data(request, page, root_path, script, limit):
     is_home = page.url_path == root_path
     title = wrap(page.title, page.script) + ("" if is_home else f" - {SITE_NAME}")
     description = page.summary or getattr(page, "search_description", "")
-    description = wrap(description, page.script) if description else DEFAULT_DESCRIPTION
+    if description:
+        description = wrap(description, page.script)
+    else:
+        # Interface text: the catalogue's wording in the feed's script (資訊, not 信息).
+        with scripts.get(script).activate():
+            description = gettext(DEFAULT_DESCRIPTION)
     return FeedData(
         title=text_for_script(title, script, source="hans", page=page),
         description=text_for_script(description, script, source="hans", page=page),
