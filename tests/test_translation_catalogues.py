@@ -150,6 +150,6 @@ def test_traditional_catalogue_is_in_taiwan_usage():
         offending = [msgstr for msgstr in catalogue.values() if word in msgstr]
         assert not offending, (word, offending)
     assert catalogue["搜索"] == "搜尋"
-    assert catalogue["默认字号"] == "預設字級"
+    assert catalogue["（默认字号）"] == "（預設字級）"
     assert catalogue["观看视频"] == "觀看影片"
     assert catalogue["嵌入代码"] == "嵌入程式碼"
