@@ -157,8 +157,8 @@ class TestErrorPagesUnderDebug:
         "url, lang, heading",
         [
             ("/zh-hans/nope/", "zh-Hans", "页面不存在"),
-            ("/zh-hant/nope/", "zh-Hant", "頁面不存在"),
-            ("/zh-hant/nope/feed/rss/", "zh-Hant", "頁面不存在"),
+            ("/zh-hant/nope/", "zh-Hant", "找不到頁面"),
+            ("/zh-hant/nope/feed/rss/", "zh-Hant", "找不到頁面"),
         ],
     )
     def test_site_404_in_the_readers_script(self, client, site_tree, settings, url, lang, heading):
@@ -187,7 +187,7 @@ class TestErrorPagesUnderDebug:
         response = client.get("/zh-hant/" + site_tree.news.url_path[len("/home/") :])
         assert response.status_code == 500
         html = response.content.decode()
-        assert "<h1>服務暫時不可用</h1>" in html and "Traceback" not in html
+        assert "<h1>服務暫時無法使用</h1>" in html and "Traceback" not in html
 
     def test_debug_pages_for_developers(self, client, site_tree, settings):
         settings.DEBUG = True

@@ -111,7 +111,7 @@ def test_story_page_in_traditional(client, site):
     assert shown["地區"] == "青雲縣"
     assert shown["困境類型"].split() == ["農村留守兒童", "困境兒童"]
     assert "每月生活補貼和一對一學業輔導。" in soup.select_one("section.support").get_text()
-    assert "獲得的幫助" in soup.select_one("section.support").h2.get_text()
+    assert "獲得的協助" in soup.select_one("section.support").h2.get_text()
     assert soup.h1.get_text(strip=True) == "小雨的新書包"
 
 
