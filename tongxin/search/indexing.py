@@ -104,6 +104,23 @@ def index_page(page):
     return entry
 
 
+def index_pages(page_ids):
+    """Bring the entries of ``page_ids`` up to date in one pass: entries of the live ones
+    written anew in batches, the others dropped. Returns the number of entries written."""
+    ids = sorted(set(page_ids))
+    campaigns = campaign_paths() if ids else {}
+    count = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        pages = [page for page in Page.objects.filter(pk__in=chunk).specific() if indexable(page)]
+        SearchEntry.objects.filter(page_id__in=chunk).delete()
+        SearchEntry.objects.bulk_create(
+            [SearchEntry(page_id=page.pk, **entry_values(page, campaigns)) for page in pages]
+        )
+        count += len(pages)
+    return count
+
+
 def remove_page(page_id):
     SearchEntry.objects.filter(page_id=page_id).delete()
 
