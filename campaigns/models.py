@@ -467,11 +467,12 @@ class SeriesPage(TongxinPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         published = self.published_episodes()
-        pagination = paginate(request, published, per_page=EPISODES_PER_PAGE)
+        per_page = EPISODES_PER_PAGE
+        pagination = paginate(request, published, per_page=per_page)
         # The numbers of every published episode (one small query): each planned number still
         # to come is shown on the page of the episodes around it.
         numbers = list(published.values_list("number", flat=True))
-        start = (pagination.number - 1) * EPISODES_PER_PAGE
+        start = (pagination.number - 1) * per_page
         end = start + len(pagination.items)
         low = (numbers[start - 1] or 0) if start else 0
         high = (numbers[end - 1] or 0) if end < len(numbers) else None

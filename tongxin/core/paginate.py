@@ -85,11 +85,11 @@ def page_number(request):
     return int(raw)
 
 
-def paginate(request, queryset, per_page=PER_PAGE):
+def paginate(request, queryset, per_page=None):
     """The page of `queryset` the request asks for, as a Pagination; 404 past the last page
     (an empty listing has one, empty, page)."""
     number = page_number(request)
-    paginator = Paginator(queryset, per_page)
+    paginator = Paginator(queryset, per_page or PER_PAGE)
     if number > paginator.num_pages:
         raise Http404("no such page")
     page = paginator.page(number)
