@@ -64,8 +64,20 @@ def defer_content_version():
     return True
 
 
+def remembered(key, compute):
+    """`compute()`, once per batch inside `bulk_changes()` (values a batch does not change,
+    such as the administrators' spam terms), every time outside."""
+    batch = getattr(_state, "batch", None)
+    if batch is None:
+        return compute()
+    if key not in batch.memo:
+        batch.memo[key] = compute()
+    return batch.memo[key]
+
+
 class _Batch:
     def __init__(self):
+        self.memo = {}
         self.page_ids = set()
         self.saved = defaultdict(set)  # model -> pks saved in the batch
         self.bump = False

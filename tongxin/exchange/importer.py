@@ -67,7 +67,8 @@ def import_document(document, base_dir=None, strict=False, dry_run=False):
     """Validate and import; return an Outcome. Nothing is written when it has errors,
     when `dry_run`, or when `strict` and a story would be held as a draft."""
     try:
-        checked = schema.check(document, base_dir, read_site_facts())
+        facts = read_site_facts()
+        checked = schema.check(document, base_dir, facts)
     except NoSite as exc:
         return Outcome(errors=[str(exc)])
     if checked.errors:
@@ -77,7 +78,7 @@ def import_document(document, base_dir=None, strict=False, dry_run=False):
         # Search and reference indexes, the site's names and the content version are
         # brought up to date once, at the end of the batch (tongxin.core.bulk).
         with transaction.atomic(), bulk_changes():
-            PageWriter(outcome, images).write(checked.document)
+            PageWriter(outcome, images, set(facts.pages)).write(checked.document)
             outcome.images_added = images.created
             if outcome.errors or dry_run or (strict and outcome.held):
                 raise _Rollback
@@ -176,8 +177,12 @@ def _blank_required(page):
 
 
 class PageWriter:
-    def __init__(self, outcome, images):
+    def __init__(self, outcome, images, site_paths=None):
         self.outcome, self.images = outcome, images
+        # Paths on the site before the import (None: unknown, look every path up) and the
+        # pages written so far: a new page's path and its parent cost no query.
+        self.site_paths = site_paths
+        self.written = {}
         self.root = site_root()
         self.lookup = represent.Lookup(self.root)
         self.allocated = {}  # series path -> episode numbers handed out in this import
@@ -219,9 +224,11 @@ class PageWriter:
     def write_page(self, item):
         model = spec.page_model(item.type)
         content = dict(item.content)
-        page = find_page(item.path, self.root)
+        page = None
+        if self.site_paths is None or item.path in self.site_paths:
+            page = find_page(item.path, self.root)
         if page is None:
-            parent = find_page(item.parent_path, self.root)
+            parent = self.written.get(item.parent_path) or find_page(item.parent_path, self.root)
             if parent is None:
                 raise ValidationError(f"parent {item.parent_path} was not written")
             if item.type == "episode" and "number" not in content:
@@ -259,7 +266,8 @@ class PageWriter:
             if changed or identity_changed:
                 for warning in story_name_warnings(obj, self.identity(page)):
                     self.outcome.notes.append(f"{item.where}: {warning}")
-        state_changed = self.publish(page, obj, item, content, changed, want_live)
+        state_changed = self.publish(page, obj, item, content, changed, want_live, created)
+        self.written[item.path] = page
         if created:
             self.outcome.pages["created"] += 1
         elif changed or identity_changed or state_changed:
@@ -299,17 +307,22 @@ class PageWriter:
 
     # --- publication state
 
-    def publish(self, page, obj, item, content, changed, want_live):
+    def publish(self, page, obj, item, content, changed, want_live, created=False):
         """Bring the page to the wanted state; True when anything but content changed."""
         go_live_at = content.get("go_live_at")
         scheduled_wanted = want_live and go_live_at is not None and go_live_at > self.now
-        latest = Revision.objects.filter(pk=page.latest_revision_id).first()
+        latest = None
+        if page.latest_revision_id:
+            latest = Revision.objects.filter(pk=page.latest_revision_id).first()
         scheduled_now = bool(latest and latest.approved_go_live_at)
         date = content.get("date")
         if changed or latest is None:
             if want_live and page.first_published_at is None and date:
                 obj.first_published_at = to_datetime(date)
-            self.clean(obj, publishing=want_live)
+            # A page created just now was validated whole by add_child's save (Wagtail's
+            # Page.save runs full_clean), on exactly this content.
+            if not created:
+                self.clean(obj, publishing=want_live)
             latest = obj.save_revision(clean=False, log_action=True)
         elif want_live:
             if scheduled_wanted:
