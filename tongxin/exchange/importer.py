@@ -339,6 +339,8 @@ class PageWriter:
             # The privacy check just passed on this very content (story_problems above):
             # StoryPage.publish need not run it a second time.
             latest.privacy_checked = item.type == "story"
+            # So has the spam guard (apply(), or the full_clean of this content above).
+            latest.spam_checked = True
             latest.publish(log_action=True)
             return True
         return self.keep_draft(page, item, scheduled_now)
