@@ -18,7 +18,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from wagtail.models import Page, Site
@@ -142,7 +142,9 @@ def _cached(request, name, render):
 
 
 def sitemap(request):
-    """`/sitemap.xml`: the index of every section's files."""
+    """`/sitemap.xml`: the index of every section's files (one page: `?p=` past 1 is 404)."""
+    if request.GET.get("p", "1") != "1":
+        raise Http404("the sitemap index has one page")
     return _cached(
         request,
         "index",
