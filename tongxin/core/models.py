@@ -92,9 +92,8 @@ class TongxinPage(SyndicationRoutes, Page):
         default="hans",
         help_text="正文用哪种字体写成；读者可在简体和繁体之间切换",
     )
-    # Indexed: listings and feeds take the newest pages by it (LIMIT in SQL, no full sort).
     date = models.DateTimeField(
-        "发布日期", null=True, blank=True, db_index=True, help_text="留空则为首次发布的时间"
+        "发布日期", null=True, blank=True, help_text="留空则为首次发布的时间"
     )
     tags = StringListField("标签", blank=True)
     region = models.CharField("地区", max_length=100, blank=True)
