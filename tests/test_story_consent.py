@@ -223,7 +223,7 @@ def test_expiry_removes_a_story_everywhere_the_next_day_without_any_job(client, 
         url("zh-hant", story),
         url("zh-hans", site.home_index),
         url("zh-hant", site.home_index),
-        "/sitemap.xml",
+        "/sitemap-story.xml",  # the sitemap of stories, listed by the index at /sitemap.xml
     ]
     optional = [
         url("zh-hans", site.home_index, "feed/rss/"),
