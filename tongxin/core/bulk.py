@@ -29,6 +29,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from asgiref.local import Local
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import Signal
 
@@ -156,6 +157,9 @@ def bulk_changes():
         batch_finished.send(sender=bulk_changes, page_ids=batch.page_ids)
         if batch.bump:
             bump_content_version()
+            # Again once the batch is committed: a page rendered between the first bump and
+            # the commit saw the old content and may be cached under the new version.
+            transaction.on_commit(bump_content_version)
     finally:
         post_save.disconnect(dispatch_uid="tongxin.bulk.note_save")
         if getattr(_state, "batch", None) is batch:
