@@ -29,6 +29,7 @@ from tongxin.core.models import (
     NewsroomMixin,
     TongxinPage,
 )
+from tongxin.core.paginate import paginate
 from tongxin.core.visibility import visible
 
 from .blocks import body_field
@@ -444,6 +445,10 @@ class CampaignPage(TongxinPage):
         return context
 
 
+# A series page lists its episodes compactly (number and title): more a page than a listing.
+EPISODES_PER_PAGE = 50
+
+
 class SeriesPage(TongxinPage):
     body = body_field()
     planned_episodes = models.PositiveSmallIntegerField(
@@ -473,11 +478,23 @@ class SeriesPage(TongxinPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        episodes = list(self.published_episodes())
-        numbers = {episode.number for episode in episodes}
-        context["episodes"] = episodes
+        published = self.published_episodes()
+        per_page = EPISODES_PER_PAGE
+        pagination = paginate(request, published, per_page=per_page)
+        # The numbers of every published episode (one small query): each planned number still
+        # to come is shown on the page of the episodes around it.
+        numbers = list(published.values_list("number", flat=True))
+        start = (pagination.number - 1) * per_page
+        end = start + len(pagination.items)
+        low = (numbers[start - 1] or 0) if start else 0
+        high = (numbers[end - 1] or 0) if end < len(numbers) else None
+        taken = set(numbers)
+        context["pagination"] = pagination
+        context["episodes"] = pagination.items
         context["upcoming_numbers"] = [
-            n for n in range(1, (self.planned_episodes or 0) + 1) if n not in numbers
+            n
+            for n in range(1, (self.planned_episodes or 0) + 1)
+            if n not in taken and n > low and (high is None or n < high)
         ]
         return context
 
@@ -711,7 +728,9 @@ class NewsIndexPage(TongxinPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = listing(index_members(self, NewsPage), bodies=True)
-        context["items"] = newest_first(news)[:50]
+        pagination = paginate(request, newest_first(news))
+        context["pagination"] = pagination
+        context["items"] = pagination.items
         return context
 
 

@@ -12,7 +12,6 @@ import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
-from xml.etree import ElementTree
 
 import pytest
 import time_machine
@@ -42,6 +41,7 @@ from .factories import (
     StoryIdentityFactory,
     StoryPageFactory,
 )
+from .sitemap_urls import sitemap_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -782,17 +782,7 @@ class TestSitemap:
     }
 
     def entries(self, client):
-        response = client.get("/sitemap.xml")
-        assert response.status_code == 200
-        root = ElementTree.fromstring(response.content)
-        found = {}
-        for url in root.findall("s:url", self.NS):
-            loc = url.find("s:loc", self.NS).text
-            found[loc] = {
-                link.get("hreflang").lower(): link.get("href")
-                for link in url.findall("x:link", self.NS)
-            }
-        return found
+        return sitemap_entries(client)
 
     def test_both_renditions_with_alternates(self, client, site_tree):
         entries = self.entries(client)

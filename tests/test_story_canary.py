@@ -237,7 +237,9 @@ def seed_urls():
 
 
 LINK_RE = re.compile(r"""(?:href|src|action)\s*=\s*["']([^"'#]+)""")
-FOLLOW = re.compile(r"^/(?:zh-hans|zh-hant)/|^/(?:sitemap\.xml|robots\.txt|oembed/)")
+FOLLOW = re.compile(
+    r"^/(?:zh-hans|zh-hant)/|^/(?:sitemap\.xml|sitemap-[\w-]+\.xml|robots\.txt|oembed/)"
+)
 
 
 def same_site_links(body):

@@ -16,6 +16,7 @@ import time
 
 from django.core.cache import cache
 
+from .bulk import defer_content_version
 from .visibility import next_change
 
 VERSION_KEY = "syndication:content-version"
@@ -36,7 +37,11 @@ def content_version():
 
 
 def bump_content_version(**kwargs):
-    """Signal receiver: every cached feed and resolution becomes unreachable."""
+    """Signal receiver: every cached feed and resolution becomes unreachable.
+
+    Inside `tongxin.core.bulk.bulk_changes()` the bump is noted and done once at the end."""
+    if defer_content_version():
+        return content_version()
     version = max(_now_version(), (cache.get(VERSION_KEY) or 0) + 1)
     cache.set(VERSION_KEY, version, None)
     return version

@@ -131,7 +131,14 @@ def _matcher(terms: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[tuple[re.Pa
 
 
 def admin_terms() -> tuple[str, ...]:
-    """Terms administrators added (SpamTerm); none while the table does not exist yet."""
+    """Terms administrators added (SpamTerm); none while the table does not exist yet. Read
+    once per bulk import (tongxin.core.bulk), once per check otherwise."""
+    from .bulk import remembered
+
+    return remembered("spam.admin_terms", _read_admin_terms)
+
+
+def _read_admin_terms() -> tuple[str, ...]:
     from django.db import DatabaseError
 
     from .models import SpamTerm

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 
+from asgiref.local import Local
 from django.apps import apps
 from django.core.cache import cache
 
@@ -111,9 +113,32 @@ def collect_names() -> dict[str, tuple[str, ...]]:
     }
 
 
+_deferral = Local()
+
+
+@contextmanager
+def refresh_deferred():
+    """Inside: saves only note that the names changed; they are collected once on the way
+    out (an import of thousands of pages collects them once, not once per page)."""
+    if getattr(_deferral, "pending", None) is not None:
+        yield
+        return
+    _deferral.pending = False
+    try:
+        yield
+        pending = _deferral.pending
+    finally:
+        del _deferral.pending
+    if pending:
+        refresh_site_names()
+
+
 def refresh_site_names() -> None:
     """Collect the names anew and keep them on the settings row (an editor's save pays the
-    queries, not a reader's request)."""
+    queries, not a reader's request). Deferred inside `refresh_deferred()`."""
+    if getattr(_deferral, "pending", None) is not None:
+        _deferral.pending = True
+        return
     from .models import ScriptSettings
 
     names = {kind: list(values) for kind, values in collect_names().items()}

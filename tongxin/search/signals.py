@@ -11,20 +11,29 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from tongxin.core.bulk import batch_finished, defer_page
 from tongxin.core.models import TongxinPage
 
-from .index import index_page, refresh_campaigns, remove_page, safely
+from .index import index_page, refresh_campaigns, remove_page, safely, update_pages
 
 
 @receiver(page_published)
 def page_was_published(sender, instance, **kwargs):
-    if isinstance(instance, TongxinPage):
+    # In a bulk import (tongxin.core.bulk) the page is indexed with the others at the end.
+    if isinstance(instance, TongxinPage) and not defer_page(instance):
         safely(index_page, instance)
 
 
 @receiver(page_unpublished)
 def page_was_unpublished(sender, instance, **kwargs):
-    safely(lambda page: remove_page(page.pk), instance)
+    if not defer_page(instance):
+        safely(lambda page: remove_page(page.pk), instance)
+
+
+@receiver(batch_finished)
+def batch_was_finished(sender, page_ids, **kwargs):
+    """The pages a bulk import published or unpublished, indexed in one pass."""
+    update_pages(page_ids)
 
 
 @receiver(post_delete, sender=Page)

@@ -3,31 +3,12 @@ from types import SimpleNamespace
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from tongxin.core.paginate import Pagination
 from tongxin.scripts import script as scripts
 from tongxin.scripts.rendition import text_for_script
 
 from .query import SearchParams, region_suggestions, type_choices
 from .query import search as run_search
-
-# Numbered links around the current page; the first and the last are always linked.
-PAGE_WINDOW = 2
-
-
-def page_links(params, page):
-    """[(number, query string or "" for the current page)], None where numbers are skipped."""
-    if page is None or page.paginator.num_pages <= 1:
-        return []
-    last = page.paginator.num_pages
-    shown = {1, last, *range(page.number - PAGE_WINDOW, page.number + PAGE_WINDOW + 1)}
-    links, previous = [], 0
-    for number in sorted(n for n in shown if 1 <= n <= last):
-        if number > previous + 1:
-            links.append(None)
-        query = "" if number == page.number else params.query_string(page=number)
-        links.append(SimpleNamespace(number=number, query=query))
-        previous = number
-    return links
-
 
 @require_safe
 def search(request):
@@ -56,16 +37,7 @@ def search(request):
         "results": results,
         "type_choices": type_choices(),
         "regions": regions,
-        "page_links": page_links(params, page),
-        "prev_query": (
-            params.query_string(page=page.previous_page_number())
-            if page is not None and page.has_previous()
-            else ""
-        ),
-        "next_query": (
-            params.query_string(page=page.next_page_number())
-            if page is not None and page.has_next()
-            else ""
-        ),
+        # The listings' numbered links and the head's rel="prev"/"next" (base.html).
+        "pagination": Pagination(page, request.GET, request.path) if page is not None else None,
     }
     return render(request, "search/search.html", context)

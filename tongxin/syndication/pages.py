@@ -22,7 +22,7 @@ from campaigns.models import (
     SeriesPage,
 )
 from stories.models import StoryIndexPage, StoryPage
-from tongxin.core.listings import index_members
+from tongxin.core.listings import index_members, newest_first
 from tongxin.core.routes import PARTNERS
 from tongxin.core.visibility import visible
 from tongxin.home.models import HomePage
@@ -112,6 +112,25 @@ def _sort_date():
     return Coalesce(*dates, F("first_published_at"), output_field=DateTimeField())
 
 
+def newest_of_types(page, limit):
+    """Ids of the newest `limit` entries of every type under `page` (home and campaign
+    feeds), newest first as listings order them (tongxin.core.listings.newest_first).
+
+    Bounded: per entry type, its newest `limit` (a LIMIT in SQL over that type's own table,
+    so the database keeps a top-N heap, not a sort of the site); the few candidates are
+    merged here. The single query this replaces took a page's date from six tables with a
+    correlated subquery each, for every page under the home page, on every build.
+    """
+    candidates = []
+    for model in ENTRY_MODELS:
+        candidates += newest_first(published(model.objects.descendant_of(page))).values_list(
+            "pk", "listing_date"
+        )[:limit]
+    # Newest first, undated last (as nulls_last), ties by the newest pk: newest_first's order.
+    candidates.sort(key=lambda row: (row[1] is not None, row[1] and row[1].timestamp(), row[0]))
+    return [pk for pk, _ in reversed(candidates)][:limit]
+
+
 def entry_ids(page, limit):
     """Ids of the pages in `page`'s feed or list embed, in feed order (one query)."""
     if isinstance(page, SeriesPage):
@@ -127,13 +146,7 @@ def entry_ids(page, limit):
     elif isinstance(page, NewsIndexPage):
         queryset = index_members(page, NewsPage)
     else:
-        queryset = Page.objects.descendant_of(page).type(*ENTRY_MODELS)
-        return list(
-            published(queryset)
-            .annotate(sort_date=_sort_date())
-            .order_by(F("sort_date").desc(nulls_last=True), "-pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        return newest_of_types(page, limit)
     return list(
         published(queryset)
         .annotate(sort_date=Coalesce("date", "first_published_at"))
