@@ -10,6 +10,7 @@ from tongxin.scripts.rendition import text_for_script
 from .query import SearchParams, region_suggestions, type_choices
 from .query import search as run_search
 
+
 @require_safe
 def search(request):
     """`/zh-hans/search/?q=&type=&campaign=&region=&page=` (contracts/urls.md).
