@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test.utils import override_settings
+from django.utils import translation
 
 from .factories import build_site_tree
 
@@ -35,6 +36,16 @@ def clear_caches():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request or test that activated
+    another one (a /zh-hant/ page, an English admin user) must not translate the next test's
+    messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

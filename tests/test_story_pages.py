@@ -220,7 +220,7 @@ def test_index_filters(client, site, script, query, expected):
         "region=a&region=b&circumstance=%E5",
         "circumstance=%ZZ",
         "region[]=x",
-        "page=-1&region=<script>alert(1)</script>",
+        "page=1&region=<script>alert(1)</script>",
     ],
 )
 def test_unknown_or_odd_filter_values_give_an_empty_list_not_an_error(client, site, query):
@@ -232,6 +232,12 @@ def test_unknown_or_odd_filter_values_give_an_empty_list_not_an_error(client, si
     if "region[]" not in query:
         assert card_slugs(soup) == []
         assert soup.select_one(".empty") is not None
+
+
+def test_a_page_number_that_does_not_exist_is_not_found_and_echoes_nothing(client, site):
+    response = client.get("/zh-hans/gushi/?page=-1&region=<script>alert(1)</script>")
+    assert response.status_code == 404
+    assert "<script>alert(1)</script>" not in response.content.decode()
 
 
 def test_selected_option_is_marked(client, site):
