@@ -83,8 +83,19 @@ class VisiblePageQuerySet(PageQuerySet):
 
 
 def is_visible(page, scope="web", now=None):
-    """Whether this one page is visible (one query); the page's own serve asks this."""
-    return visible(type(page).objects.filter(pk=page.pk), scope, now).exists()
+    """Whether this one page is visible (one query); the page's own serve asks this.
+
+    The answer for "now" is kept on the page object for the rest of the request: the page's
+    serve and its feed links ask it in turn. A page type without its own audience rule is
+    visible to every scope alike, so one answer serves both."""
+    if now is not None:
+        return visible(type(page).objects.filter(pk=page.pk), scope, now).exists()
+    narrows = any(isinstance(page, model) for model in audience_models())
+    key = scope if narrows else "*"
+    known = page.__dict__.setdefault("_tongxin_visible", {})
+    if key not in known:
+        known[key] = visible(type(page).objects.filter(pk=page.pk), scope).exists()
+    return known[key]
 
 
 def _next_midnight(now):

@@ -9,10 +9,16 @@ constant number of queries whatever the number of episodes, blocks or stories.
 from django import template
 
 from tongxin.core import formatting
-from tongxin.core.tags import listings, navigation, qr, renditions
+from tongxin.core.tags import fragments, listings, navigation, qr, renditions
 
 register = template.Library()
-for library in (renditions.register, navigation.register, listings.register, qr.register):
+for library in (
+    renditions.register,
+    navigation.register,
+    listings.register,
+    qr.register,
+    fragments.register,
+):
     register.tags.update(library.tags)
     register.filters.update(library.filters)
 register.filter("yuan", formatting.yuan)
