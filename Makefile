@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 DEMO := site/demo/content.json
 
-.PHONY: run test lint format install migrate demo admin browser-test clean backup restore
+.PHONY: run test lint format install migrate demo admin browser-test clean backup restore bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/tongxin-backup-….tar" >&2; exit 2)
 	$(MANAGE) restore "$(FILE)"
+
+# One table of req/s (static file, cached and uncached pages in both scripts), queries, render
+# ms, import pages/s and search, at 1x and 10,000 pages: gunicorn, PostgreSQL, Redis and wrk
+# (benchmarks/README.md). BENCH_ARGS=--quick for a run of a few minutes.
+bench: install
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
