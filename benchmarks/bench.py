@@ -78,6 +78,7 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8160")))
     parser.add_argument("--no-scale", action="store_true", help="skip the large site")
+    parser.add_argument("--types", help="only these page types, e.g. episode,story,feed")
     args = parser.parse_args()
     args.pages = args.pages or (1000 if args.quick else 10_000)
     args.seconds = args.seconds or (2.0 if args.quick else 5.0)
@@ -447,6 +448,9 @@ def run_site(label, env, database_url, args, workdir, import_file, paths_out):
     flush_redis(env["REDIS_URL"])
     reconnect(database_url)
     paths = sample_pages()
+    if args.types:
+        wanted = {name.strip() for name in args.types.split(",")}
+        paths = [(label, path) for label, path in paths if label in wanted]
     paths_out.extend(paths)
     servers = Servers(env, args.port, workdir)
     try:
