@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 DEMO := site/demo/content.json
 
-.PHONY: run test lint format install migrate demo admin browser-test node clean backup restore messages
+.PHONY: run test lint format install migrate demo admin browser-test node clean backup restore messages bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ MESSAGE_IGNORES := -i .venv -i node_modules -i benchmarks -i media -i staticfile
 messages: install
 	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete --add-location file $(MESSAGE_IGNORES)
 	$(MANAGE) compilemessages -l zh_Hans -l zh_Hant -l en --ignore '.venv' --ignore 'node_modules'
+# One table of req/s (static file, cached and uncached pages in both scripts), queries, render
+# ms, import pages/s and search, at 1x and 10,000 pages: gunicorn, PostgreSQL, Redis and wrk
+# (benchmarks/README.md). BENCH_ARGS=--quick for a run of a few minutes.
+bench: install
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

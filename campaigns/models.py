@@ -539,6 +539,8 @@ class EpisodePage(TongxinPage):
     class Meta:
         verbose_name = _("系列单集")
         verbose_name_plural = _("系列单集")
+        # Previous and next episode: the nearest number below and above (EpisodePage.neighbours).
+        indexes = [models.Index(fields=["number"], name="campaigns_episode_number")]
 
     def sibling_episodes(self, parent=None):
         parent = parent or self.get_parent()
@@ -590,29 +592,38 @@ class EpisodePage(TongxinPage):
             self.number = self.next_free_number(self.get_parent())
         super().save(*args, **kwargs)
 
+    def neighbours(self, series):
+        """(previous, next) public episodes of `series` around this one: the last with a
+        lower number and the first with a higher one, one indexed query each, whatever the
+        length of the series."""
+        siblings = visible(EpisodePage.objects.child_of(series)).only(
+            "id", "title", "number", "script", "url_path", "path", "depth"
+        )
+        if self.number is None:
+            return None, None
+        previous = siblings.filter(number__lt=self.number).order_by("-number", "-path").first()
+        following = siblings.filter(number__gt=self.number).order_by("number", "path").first()
+        return previous, following
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Routing found the series on its way here and left it as the cached parent: no query.
         series = self.get_parent().specific if self.depth > 1 else None
         if series is not None and not isinstance(series, SeriesPage):
             series = None
-        siblings = []
+        previous_episode = next_episode = None
         if series is not None:
-            siblings = list(
-                visible(EpisodePage.objects.child_of(series))
-                .order_by("number", "path")
-                .only("id", "title", "number", "script", "url_path", "path", "depth")
-            )
-        index_of = next((i for i, e in enumerate(siblings) if e.pk == self.pk), None)
+            previous_episode, next_episode = self.neighbours(series)
         context["series"] = series
-        context["previous_episode"] = siblings[index_of - 1] if index_of else None
-        context["next_episode"] = (
-            siblings[index_of + 1]
-            if index_of is not None and index_of + 1 < len(siblings)
-            else None
-        )
+        context["previous_episode"] = previous_episode
+        context["next_episode"] = next_episode
         planned = series.planned_episodes if series else None
-        context["episode_total"] = planned or len(siblings)
+        if planned:
+            context["episode_total"] = planned
+        else:
+            context["episode_total"] = (
+                visible(EpisodePage.objects.child_of(series)).count() if series else 0
+            )
         # The ending notice only where the series really ends: never next to a later episode.
         context["is_last_episode"] = bool(
             planned and self.number == planned and context["next_episode"] is None

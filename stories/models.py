@@ -13,7 +13,6 @@ from types import SimpleNamespace
 
 import opencc
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -31,6 +30,7 @@ from tongxin.core.fields import StringListField
 from tongxin.core.listings import index_members, listing, newest_first
 from tongxin.core.models import RESPONSIBLE_EDITOR_HELP, RESPONSIBLE_EDITOR_PANEL, TongxinPage
 from tongxin.core.paginate import paginate
+from tongxin.core.storage import PrivateFileSystemStorage, private_storage
 from tongxin.core.visibility import VisiblePageQuerySet
 
 from .forms import StoryForm, StoryIdentityForm
@@ -61,33 +61,9 @@ class StoryQuerySet(VisiblePageQuerySet):
 StoryManager = PageManager.from_queryset(StoryQuerySet)
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, so no web server or CDN in
-    front of media/ can ever serve them; only the permission-checked admin view reads them.
-
-    The location is read from the settings on every use (not frozen when the model class is
-    built), so tests and operators can point it elsewhere. There is no public URL: `url()`
-    refuses, so a template or widget that tries to link a consent form fails loudly instead
-    of printing a guessable /media/ address.
-    """
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("private files have no public URL; use the admin's download view")
-
-
-def private_storage():
-    return PrivateStorage()
+# The private storage (PRIVATE_MEDIA_ROOT, or the private bucket when configured) is core's:
+# tongxin.core.storage. The names stay importable here for the migrations.
+PrivateStorage = PrivateFileSystemStorage
 
 
 def consent_form_path(instance, filename):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from tongxin.scripts import script as scripts
@@ -29,7 +29,7 @@ from .page_forms import TongxinPageForm
 from .pagecache import mark_shareable
 from .routes import SyndicationRoutes
 from .slugs import normalise_slug, slug_taken
-from .visibility import VisiblePageQuerySet, is_visible
+from .visibility import VisiblePageQuerySet, is_visible, may_be_restricted
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +151,13 @@ class TongxinPage(SyndicationRoutes, Page):
         if scope == "web":
             mark_shareable(response, page=self, scope=scope)
         return response
+
+    def get_view_restrictions(self):
+        """Wagtail's check before serving, answered from the cached list of restricted paths
+        when none can apply (tongxin.core.visibility.may_be_restricted), else Wagtail's."""
+        if not may_be_restricted(self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def publish(self, revision, user=None, **kwargs):
         """Workflow approval and scheduled publishing publish a stored revision without the

@@ -83,8 +83,47 @@ class VisiblePageQuerySet(PageQuerySet):
 
 
 def is_visible(page, scope="web", now=None):
-    """Whether this one page is visible (one query); the page's own serve asks this."""
-    return visible(type(page).objects.filter(pk=page.pk), scope, now).exists()
+    """Whether this one page is visible (one query); the page's own serve asks this.
+
+    The answer for "now" is kept on the page object for the rest of the request: the page's
+    serve and its feed links ask it in turn. A page type without its own audience rule is
+    visible to every scope alike, so one answer serves both."""
+    if now is not None:
+        return visible(type(page).objects.filter(pk=page.pk), scope, now).exists()
+    narrows = any(isinstance(page, model) for model in audience_models())
+    key = scope if narrows else "*"
+    known = page.__dict__.setdefault("_tongxin_visible", {})
+    if key not in known:
+        known[key] = visible(type(page).objects.filter(pk=page.pk), scope).exists()
+    return known[key]
+
+
+RESTRICTIONS_KEY = "visibility:restricted-paths"
+
+
+def restricted_paths(version):
+    """(tree paths of the pages carrying a view restriction, whether any page is an alias),
+    kept in the cache per content version: a restriction's save or delete bumps it."""
+    key = f"{RESTRICTIONS_KEY}:{version}"
+    found = django_cache.get(key)
+    if found is None:
+        paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+        aliases = Page.objects.filter(alias_of__isnull=False).exists()
+        found = (paths, aliases)
+        django_cache.set(key, found, 24 * 3600)
+    return found
+
+
+def may_be_restricted(page):
+    """False when no view restriction can apply to `page`: none on it or an ancestor, and no
+    alias in the tree (an alias ancestor takes its source's restrictions). Lets Wagtail's
+    per-request restriction check (two queries) be skipped for almost every page."""
+    from .contentversion import content_version
+
+    paths, aliases = restricted_paths(content_version())
+    if aliases or getattr(page, "alias_of_id", None):
+        return True
+    return any(page.path.startswith(path) for path in paths)
 
 
 def _next_midnight(now):

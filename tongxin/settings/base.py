@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .objectstorage import allow_media_origin, object_storage
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 SITE_DIR = BASE_DIR / "site"
@@ -268,7 +270,17 @@ PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or str(BASE_DIR / "pri
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": {"BACKEND": "tongxin.core.storage.PrivateFileSystemStorage"},
 }
+
+# S3-compatible object storage when the environment names the buckets (docs/operators.md):
+# uploads and renditions in the public bucket, consent forms in a separate private one.
+_object_storage = object_storage(os.environ)
+MEDIA_ORIGIN = ""
+if _object_storage:
+    STORAGES["default"] = _object_storage["default"]
+    STORAGES["private"] = _object_storage["private"]
+    MEDIA_ORIGIN = _object_storage["media_origin"]
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -322,6 +334,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Images on object storage (MEDIA_ORIGIN, above).
+CONTENT_SECURITY_POLICY = allow_media_origin(CONTENT_SECURITY_POLICY, MEDIA_ORIGIN)
 
 # Partner sites allowed to frame the embed routes; "*" lets any outlet embed our widgets.
 EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*").split()

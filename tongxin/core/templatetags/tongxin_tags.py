@@ -9,10 +9,10 @@ constant number of queries whatever the number of episodes, blocks or stories.
 from django import template
 
 from tongxin.core import formatting
-from tongxin.core.tags import listings, navigation, qr, renditions, titlecard
+from tongxin.core.tags import fragments, listings, navigation, qr, renditions, titlecard
 
 register = template.Library()
-libraries = (renditions, navigation, listings, qr, titlecard)
+libraries = (renditions, navigation, listings, qr, titlecard, fragments)
 for library in (module.register for module in libraries):
     register.tags.update(library.tags)
     register.filters.update(library.filters)
