@@ -5,8 +5,6 @@ Run by `make browser-test` (and .ci/run), not by `make test`: it needs Debian's 
 Screenshots land in tests/screenshots/ (git-ignored) for a human to look at.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,9 +16,7 @@ from django.views.static import serve
 
 from tongxin import urls as project_urls
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to work
-# beside it. The loop only drives the browser, the ORM calls stay synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from .browsers import launched
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,15 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DEMO = Path(settings.BASE_DIR) / "site" / "demo" / "content.json"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -57,16 +44,7 @@ handler500 = project_urls.handler500
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launched()
 
 
 @pytest.fixture

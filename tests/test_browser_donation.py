@@ -4,18 +4,13 @@ Run by `make browser-test` (and .ci/run), not by `make test`: it needs Debian's 
 (`apt-get install chromium fonts-noto-cjk`) and a live server, so xdist stays off.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.utils import translation
 
+from .browsers import launched
 from .factories import FundFactory, NewsIndexPageFactory, NewsPageFactory, paragraph
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to work
-# beside it. The loop only drives the browser, the ORM calls stay synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,31 +21,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launched()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ The screenshots are the guide's (docs/img/, committed, small PNGs): run with
 `make browser-test`; it needs Debian's chromium and fonts-noto-cjk.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,15 +20,13 @@ from campaigns.models import EpisodePage, SeriesPage
 from stories.models import StoryPage
 from tests.factories import build_site_tree
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from .browsers import launched
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 DESK = {"width": 1100, "height": 760}
 DOCS_IMG = Path(settings.BASE_DIR) / "docs" / "img"
 PASSWORD = "pw-not-secret-123"
@@ -38,16 +34,7 @@ PASSWORD = "pw-not-secret-123"
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launched()
 
 
 def make_user(username, group, first_name, last_name):

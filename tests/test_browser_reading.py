@@ -14,31 +14,20 @@ Run by `make browser-test` (and .ci/run), not by `make test`.
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from .browsers import AXE, launched
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEMO = Path(settings.BASE_DIR) / "site" / "demo" / "content.json"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(
     os.environ.get("SCREENSHOTS_DIR") or Path(__file__).parent / "screenshots" / "reading"
 )
@@ -71,21 +60,7 @@ def demo_paths():
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if not AXE.is_file():
-        message = f"{AXE} is missing: run `make node` (npm ci)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launched(require_axe=True)
 
 
 @pytest.fixture(scope="module")

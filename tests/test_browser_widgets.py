@@ -18,11 +18,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 
 from tongxin.syndication.embeds import list_height
 
+from .browsers import AXE, missing
 from .test_browser import browser, demo  # noqa: F401 (fixtures)
 
 pytestmark = [
@@ -35,7 +35,6 @@ pytestmark = [
 # origin than the Tongxin live server's 127.0.0.1. TONGXIN_PARTNER_PORT pins its port.
 PARTNER_PORT = int(os.environ.get("TONGXIN_PARTNER_PORT", "0"))
 SCREENSHOTS = Path(__file__).parent / "screenshots" / "widgets"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 LANGUAGES = ("zh-hans", "zh-hant")
 DESKTOP = {"width": 1024, "height": 1400}
 PHONE = {"width": 360, "height": 1400}
@@ -309,8 +308,8 @@ def test_the_resize_script_ignores_other_origins_and_other_frames(partner_factor
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_widgets_have_no_serious_accessibility_violations(browser, live_server, demo, language):  # noqa: F811
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: npm install (axe-core is a dev dependency)")
+    if not AXE.is_file():
+        missing(f"{AXE} is missing: run `make node` (npm ci)")
     pages = widget_pages(demo)
     # axe is injected as a script; the widget's CSP (script-src 'self') would refuse it.
     context = browser.new_context(viewport={"width": 480, "height": 600}, bypass_csp=True)
