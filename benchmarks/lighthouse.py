@@ -1,0 +1,124 @@
+"""Lighthouse accessibility score of every public page type in both scripts (issue 16 point 7).
+
+Runs against a server that is already up with the demo content (`make demo`, then
+`runserver`); Lighthouse is not a dependency of the repository: install it on demand into a
+temporary folder and point `--lighthouse` at it (default /tmp/lh):
+
+    mkdir -p /tmp/lh && (cd /tmp/lh && npm install lighthouse@13.5.0)
+    .venv/bin/python benchmarks/lighthouse.py --base http://127.0.0.1:8000
+
+Mobile (Lighthouse's default) emulation, Chromium from CHROME_PATH (default /usr/bin/chromium).
+Prints one row per page: score per script and the failing audits. Exit status 1 when a page
+scores below 100. `--json DIR` keeps the reports.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+# Paths under /<script>/ for the demo content (site/demo/content.json); absolute ones are as-is.
+PAGES = [
+    ("home", ""),
+    ("campaign", "qingyun-tongxin/"),
+    ("series", "qingyun-tongxin/weizhuanti/"),
+    ("episode", "qingyun-tongxin/weizhuanti/ep-1/"),
+    ("fund launch", "qingyun-tongxin/fund-launch/"),
+    ("news index", "qingyun-tongxin/xinwen/"),
+    ("news", "qingyun-tongxin/xinwen/tongxin-shouhu-qidong/"),
+    ("story index", "qingyun-tongxin/gushi/"),
+    ("story", "qingyun-tongxin/gushi/xiaoyu/"),
+    ("site news index", "xinwen/"),
+    ("site story index", "gushi/"),
+    ("search", "search/?q=童心"),
+    ("404", "no-such-page/"),
+    ("closed fund (410)", "/donate/chunji-zhuxue-2026/"),
+    ("embed campaign", "qingyun-tongxin/embed/"),
+    ("embed series", "qingyun-tongxin/weizhuanti/embed/"),
+    ("embed episode", "qingyun-tongxin/weizhuanti/ep-1/embed/"),
+    ("embed fund launch", "qingyun-tongxin/fund-launch/embed/"),
+    ("embed news index", "qingyun-tongxin/xinwen/embed/"),
+    ("embed news", "qingyun-tongxin/xinwen/tongxin-shouhu-qidong/embed/"),
+    ("embed story index", "qingyun-tongxin/gushi/embed/"),
+    ("embed story", "qingyun-tongxin/gushi/xiaoyu/embed/"),
+]
+SCRIPTS = ("zh-hans", "zh-hant")
+
+
+def url_for(base, script, path):
+    if path.startswith("/"):
+        return base + path  # language from the cookie/Accept-Language; same page in both
+    return f"{base}/{script}/{path}"
+
+
+def run(lighthouse, url, out):
+    env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+    subprocess.run(
+        [
+            str(lighthouse),
+            url,
+            "--only-categories=accessibility",
+            "--chrome-flags=--headless=new --no-sandbox",
+            "--output=json",
+            f"--output-path={out}",
+            "--quiet",
+        ],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        report = json.loads(Path(out).read_text())
+    except (OSError, ValueError):
+        return None, ["(no report)"]
+    category = report["categories"]["accessibility"]
+    failing = [
+        ref["id"]
+        for ref in category["auditRefs"]
+        if ref["weight"] and report["audits"][ref["id"]]["score"] not in (1, None)
+    ]
+    score = category["score"]
+    return (None if score is None else round(score * 100)), failing
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--lighthouse", default="/tmp/lh", help="folder of the npm install")
+    parser.add_argument("--json", help="keep the JSON reports in this folder")
+    parser.add_argument("--only", help="comma-separated page names (default: all)")
+    args = parser.parse_args()
+    binary = Path(args.lighthouse) / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        sys.exit(
+            f"{binary} not found: mkdir -p {args.lighthouse} && "
+            f"(cd {args.lighthouse} && npm install lighthouse@13.5.0)"
+        )
+    outdir = Path(args.json or tempfile.mkdtemp(prefix="lighthouse-"))
+    outdir.mkdir(parents=True, exist_ok=True)
+    only = set(args.only.split(",")) if args.only else None
+    base = args.base.rstrip("/")
+    below = 0
+    print(f"{'page':<20} {'zh-hans':>7} {'zh-hant':>7}  failing audits")
+    for name, path in PAGES:
+        if only and name not in only:
+            continue
+        scores, failing = [], set()
+        for script in SCRIPTS:
+            out = outdir / f"{name.replace(' ', '-')}-{script}.json"
+            score, fails = run(binary, url_for(base, script, path), out)
+            scores.append(score)
+            failing.update(fails)
+            below += score != 100
+        cells = " ".join(f"{'-' if s is None else s:>7}" for s in scores)
+        print(f"{name:<20} {cells}  {', '.join(sorted(failing))}", flush=True)
+    print(f"reports: {outdir}")
+    sys.exit(1 if below else 0)
+
+
+if __name__ == "__main__":
+    main()
