@@ -29,7 +29,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-# Paths under /<script>/ for the demo content (site/demo/content.json); absolute ones are as-is.
+# Paths under /<script>/ for the demo content (site/demo/content.json); absolute ones are
+# outside the script prefixes and get the script from Accept-Language.
 PAGES = [
     ("home", ""),
     ("campaign", "qingyun-tongxin/"),
@@ -94,11 +95,14 @@ def status_200_proxy(base, port):
 
 def url_for(base, script, path):
     if path.startswith("/"):
-        return base + path  # language from the cookie/Accept-Language; same page in both
+        return base + path
     return f"{base}/{script}/{path}"
 
 
-def run(lighthouse, url, out):
+ACCEPT_LANGUAGE = {"zh-hans": "zh-CN", "zh-hant": "zh-TW"}
+
+
+def run(lighthouse, url, out, script):
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
     subprocess.run(
         [
@@ -108,6 +112,7 @@ def run(lighthouse, url, out):
             "--chrome-flags=--headless=new --no-sandbox",
             "--output=json",
             f"--output-path={out}",
+            "--extra-headers=" + json.dumps({"Accept-Language": ACCEPT_LANGUAGE[script]}),
             "--quiet",
         ],
         env=env,
@@ -157,7 +162,7 @@ def main():
         scores, failing = [], set()
         for script in SCRIPTS:
             out = outdir / f"{re.sub(r'[^a-z0-9]+', '-', name).strip('-')}-{script}.json"
-            score, fails = run(binary, url_for(proxied if how else base, script, path), out)
+            score, fails = run(binary, url_for(proxied if how else base, script, path), out, script)
             scores.append(score)
             failing.update(fails)
             below += score != 100
