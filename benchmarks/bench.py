@@ -406,8 +406,9 @@ def rows_for(scale, rates, figures, paths, import_rate, search):
                     f"{ms:.1f}" if ms is not None else "",
                 )
             )
-    rows.append((scale, "import", "", import_rate, "", "", "", "", ""))
-    rows.append((scale, "search p50/p95", "", search, "", "", "", "", ""))
+    # Rows of one long text, printed across the columns (they would widen the table).
+    rows.append((scale, "import", import_rate))
+    rows.append((scale, "search p50/p95", search))
     return rows
 
 
@@ -423,7 +424,8 @@ def print_table(rows, args, notes):
         "queries hit/uncached",
         "render ms",
     )
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    table = [row for row in rows if len(row) == len(header)]
+    widths = [max(len(str(row[i])) for row in [header, *table]) for i in range(len(header))]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
     print()
     print(
@@ -434,7 +436,11 @@ def print_table(rows, args, notes):
     print(line.format(*header))
     print(line.format(*("-" * w for w in widths)))
     for row in rows:
-        print(line.format(*row))
+        if len(row) == len(header):
+            print(line.format(*row))
+        else:
+            scale, label, text = row
+            print(f"{scale:<{widths[0]}}  {label:<{widths[1]}}  {text}")
     for note in notes:
         print(f"note: {note}")
 
