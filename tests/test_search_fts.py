@@ -33,17 +33,9 @@ from .factories import (
     StoryPageFactory,
     paragraph,
 )
+from .test_search import SEARCH, SEARCH_HANT, publish
 
 pytestmark = pytest.mark.django_db
-
-SEARCH = "/zh-hans/search/"
-SEARCH_HANT = "/zh-hant/search/"
-
-
-def publish(page):
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 def get(client, url=SEARCH, **params):
