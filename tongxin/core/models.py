@@ -26,6 +26,7 @@ from .blocks import ConversionRuleBlock, CreditBlock
 from .exif import scrub_image
 from .fields import StringListField
 from .page_forms import TongxinPageForm
+from . import routing
 from .pagecache import mark_shareable
 from .routes import SyndicationRoutes
 from .slugs import normalise_slug, slug_taken
@@ -151,6 +152,11 @@ class TongxinPage(SyndicationRoutes, Page):
         if scope == "web":
             mark_shareable(response, page=self, scope=scope)
         return response
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with where a path leads kept per content version
+        (tongxin.core.routing): a cached path costs one query instead of two per level."""
+        return routing.route(self, request, path_components, super().route)
 
     def get_view_restrictions(self):
         """Wagtail's check before serving, answered from the cached list of restricted paths

@@ -22,6 +22,8 @@ from asgiref.local import Local
 from django.apps import apps
 from django.core.cache import cache
 
+from tongxin.core.requestmemo import forget, remembered
+
 from . import words
 from .engine import NO_RULES, Rules
 
@@ -154,7 +156,12 @@ def refresh_site_names() -> None:
 
 
 def _load():
-    """``(names, corner quotes, version)``: one query on a cold cache, none after."""
+    """``(names, corner quotes, version)``: one query on a cold cache, none after; one
+    public request reads it once (tongxin.core.requestmemo)."""
+    return remembered(CACHE_KEY, _read)
+
+
+def _read():
     found = cache.get(CACHE_KEY)
     if found is None:
         from .models import ScriptSettings
@@ -178,6 +185,7 @@ def site_terms_version() -> str:
 
 def forget_site_terms() -> None:
     cache.delete(CACHE_KEY)
+    forget(CACHE_KEY)
 
 
 def site_terms(variant: str) -> Rules:

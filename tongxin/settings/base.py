@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "tongxin.core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The request's site and its root page, kept per content version (tongxin.core.routing).
+    "tongxin.core.routing.SiteMiddleware",
     "tongxin.core.middleware.RenditionMiddleware",
     # The site's 404/500 pages under DEBUG too, unless TONGXIN_DEBUG_PAGES (module docstring).
     "tongxin.core.errorpages.SiteErrorPagesMiddleware",
@@ -130,6 +132,10 @@ else:
             "LOCATION": "tongxin",
         }
     }
+
+# Entries whose keys name their inputs, kept in each process in front of Redis
+# (tongxin.core.keptcache); off with the per-process memory cache, where they add nothing.
+KEPT_CACHE_ENTRIES = int(os.environ.get("KEPT_CACHE_ENTRIES", "").strip() or (2000 if REDIS_URL else 0))
 
 # Redis down: every cache read is a miss and every write is skipped (logged), pages render.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
