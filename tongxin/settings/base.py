@@ -310,6 +310,9 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "tongxin.search.admin_backend", "AUTO_UPDATE": False}
 }
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send a hash of each editor's e-mail to a third party on every admin
+# page (and is unreachable from mainland China); the CSP refuses its images anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 
