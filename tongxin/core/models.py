@@ -22,11 +22,11 @@ from tongxin.scripts import script as scripts
 from tongxin.scripts.panels import AmbiguousCharactersPanel, ConversionSection
 from tongxin.scripts.script import HANS, HANT
 
+from . import routing
 from .blocks import ConversionRuleBlock, CreditBlock
 from .exif import scrub_image
 from .fields import StringListField
 from .page_forms import TongxinPageForm
-from . import routing
 from .pagecache import mark_shareable
 from .routes import SyndicationRoutes
 from .slugs import normalise_slug, slug_taken

@@ -82,8 +82,9 @@ def find_site(request):
     key = _site_key(request)
     kept = keptcache.get(key)
     if kept is None:
+        hostname = split_domain_port(request._get_raw_host())[0]
         try:
-            site = get_site_for_hostname(split_domain_port(request._get_raw_host())[0], request.get_port())
+            site = get_site_for_hostname(hostname, request.get_port())
         except Site.DoesNotExist:
             site = None
         if site is not None:

@@ -135,7 +135,8 @@ else:
 
 # Entries whose keys name their inputs, kept in each process in front of Redis
 # (tongxin.core.keptcache); off with the per-process memory cache, where they add nothing.
-KEPT_CACHE_ENTRIES = int(os.environ.get("KEPT_CACHE_ENTRIES", "").strip() or (2000 if REDIS_URL else 0))
+_kept = os.environ.get("KEPT_CACHE_ENTRIES", "").strip()
+KEPT_CACHE_ENTRIES = int(_kept) if _kept else (2000 if REDIS_URL else 0)
 
 # Redis down: every cache read is a miss and every write is skipped (logged), pages render.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
