@@ -18,6 +18,8 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
 
+from tongxin.scripts import script as scripts
+
 from . import keptcache
 from .contentversion import content_version
 from .visibility import load_with_visibility
@@ -96,15 +98,15 @@ def find_site(request):
 
 
 class SiteMiddleware:
-    """Resolves the request's Wagtail site through `find_site` before Wagtail asks for it
-    (routing, settings, URLs). Inside the outage middleware: without a database it fails
-    like any other query there."""
+    """Resolves the site of a read of the renditions (`/zh-hans/…`, `/zh-hant/…`) through
+    `find_site` before Wagtail asks for it (routing, settings, URLs). Inside the outage
+    middleware: without a database it fails like any other query of the page there."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
+        if request.method in ("GET", "HEAD") and scripts.from_path(request.path) is not None:
             find_site(request)
         return self.get_response(request)
 

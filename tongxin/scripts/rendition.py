@@ -15,8 +15,6 @@ import opencc
 from django.conf import settings
 from django.core.cache import cache
 
-from tongxin.core.requestmemo import forget, remembered
-
 from .convert import Rules, convert_html, convert_text, strip_markers
 from .domain import domain_pairs
 
@@ -33,6 +31,9 @@ domain_rules = domain_pairs
 def _site_config():
     """(variant, site rule pairs, version), from the cache or the database; one public
     request reads it once (tongxin.core.requestmemo)."""
+    # Core's request memo, imported here: core imports this module at its top.
+    from tongxin.core.requestmemo import remembered
+
     return remembered(SETTINGS_CACHE_KEY, _read_site_config)
 
 
@@ -102,6 +103,8 @@ def site_rules_version_from(found):
 
 
 def forget_site_config():
+    from tongxin.core.requestmemo import forget
+
     cache.delete(SETTINGS_CACHE_KEY)
     forget(SETTINGS_CACHE_KEY)
 

@@ -22,8 +22,6 @@ from asgiref.local import Local
 from django.apps import apps
 from django.core.cache import cache
 
-from tongxin.core.requestmemo import forget, remembered
-
 from . import words
 from .engine import NO_RULES, Rules
 
@@ -158,6 +156,9 @@ def refresh_site_names() -> None:
 def _load():
     """``(names, corner quotes, version)``: one query on a cold cache, none after; one
     public request reads it once (tongxin.core.requestmemo)."""
+    # Core's request memo, imported here: core imports this module at its top.
+    from tongxin.core.requestmemo import remembered
+
     return remembered(CACHE_KEY, _read)
 
 
@@ -184,6 +185,8 @@ def site_terms_version() -> str:
 
 
 def forget_site_terms() -> None:
+    from tongxin.core.requestmemo import forget
+
     cache.delete(CACHE_KEY)
     forget(CACHE_KEY)
 
