@@ -38,7 +38,9 @@ def test_name_variants_of_a_three_character_name():
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("王磊", ["小磊", "阿磊", "王同学", "王某", "王家"]),  # a one-character given name
+        ("王磊", ["小磊", "阿磊", "磊磊", "王同学", "王某", "王家"]),  # one-character given name
+        ("李明", ["小明", "阿明", "李同学", "李某", "李家"]),  # 明明 is an everyday word
+        ("何雨桐", ["雨桐", "小雨桐", "小桐", "阿雨桐", "阿桐", "桐桐", "何同学", "何某", "何家"]),
         ("欧阳娜娜", ["娜娜", "小娜娜", "小娜", "阿娜娜", "阿娜", "欧阳同学", "欧阳某", "欧阳家"]),
         ("阿依古丽·买买提", ["阿依古丽", "买买提"]),
         ("Wang Xiaoming", []),

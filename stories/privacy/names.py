@@ -72,6 +72,18 @@ def _plain_pseudonym(pseudonym: str) -> str:
     return re.sub(r"[（(]\s*化名\s*[)）]|化名", "", _to_simplified(pseudonym or "")).strip()
 
 
+_DOUBLES = (
+    "明明 天天 常常 渐渐 刚刚 星星 妈妈 爸爸 宝宝 哥哥 姐姐 弟弟 妹妹 爷爷 奶奶 叔叔 公公 婆婆 "
+    "伯伯 舅舅 姑姑 娃娃 人人 家家 年年 时时 处处 事事 个个 慢慢 好好 偏偏 往往 仅仅 久久 纷纷 "
+    "默默 悄悄 静静 轻轻 深深 微微 稍稍 早早 高高 大大 小小 多多 白白 满满 紧紧 远远 快快 "
+    "乖乖 统统 样样 村村 户户 日日 夜夜 岁岁 月月 步步 句句 层层 条条 声声 代代 世世 点点 "
+    "生生 匆匆 冷冷 暖暖 实实 真真 重重 哈哈 嘻嘻 呵呵 啦啦 嗯嗯 冉冉 熊熊 滔滔 茫茫 绵绵 "
+    "芸芸 区区 堂堂 炯炯 津津 历历 皑皑 袅袅 潺潺 淙淙 蒙蒙 朦朦 迟迟 频频 屡屡 连连 "
+    "累累 寥寥 楚楚 欣欣 亭亭 翩翩 徐徐 依依 恋恋 款款 拳拳 殷殷 谆谆 孜孜 兢兢 蒸蒸"
+)
+_EVERYDAY_DOUBLES = frozenset(_DOUBLES.split())
+
+
 class NameVariant(str):
     """A string like any other private value, which may not be looked for romanized: 晓雨
     (given name of 林晓雨) and the pseudonym 小雨 are both "xiaoyu", and 陈家 is "chenjia",
@@ -116,6 +128,12 @@ def name_variants(real_name: str, pseudonym: str = "") -> list[str]:
             # The pseudonym is public by design: 小雨 for 陈思雨 is allowed to be its name.
             if nickname != plain:
                 variants.append(_variant(nickname, _roman(nickname) != plain_roman))
+    # 桐桐 for 何雨桐: the last character doubled is what family and teachers call a child,
+    # unless the doubled character is an everyday word (明明, 天天, 星星) or the pseudonym's
+    # (雨雨 when 陈思雨 is called 小雨 in public).
+    doubled = given[-1] * 2
+    if given[-1] not in plain and doubled not in _EVERYDAY_DOUBLES:
+        variants.append(_variant(doubled, _roman(doubled) != plain_roman))
     variants.append(_variant(surname + "同学", True))
     variants += [_variant(surname + suffix, False) for suffix in ("某", "家")]
     return list(dict.fromkeys(variants))
