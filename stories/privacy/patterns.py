@@ -222,9 +222,9 @@ def _public_address(text: str, start: int, end: int) -> bool:
     cut = list(_SENTENCE_END_RE.finditer(before))
     if cut:
         before = before[cut[-1].end() :]
-    if _PUBLIC_ADDRESS_RE.search(before) and not _PRIVATE_WORD_RE.search(before):
-        return True
-    return bool(_PUBLIC_ADDRESS_AFTER_RE.match(text, end))
+    if _PRIVATE_WORD_RE.search(before):
+        return False
+    return bool(_PUBLIC_ADDRESS_RE.search(before) or _PUBLIC_ADDRESS_AFTER_RE.match(text, end))
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
