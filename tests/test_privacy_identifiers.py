@@ -222,6 +222,8 @@ def test_leak_keeps_its_old_shape_and_gains_advice():
         ("她住在岜沙苗寨，寨子里有很多古树。", "place"),
         ("在光明國小讀三年級的她，每天走一小時的路。", "named_school"),
         ("她在县一中读高二。", "named_school"),
+        ("她在阳光幼儿园读大班，每天由奶奶接送。", "named_school"),
+        ("孩子住在12号床位，已经住了半个月。", "hospital_bed"),
     ],
 )
 def test_more_ways_identifiers_are_written(text, kind):
@@ -255,6 +257,19 @@ def test_the_last_character_doubled_is_the_childs_name():
 )
 def test_organisations_and_everyday_numbers_still_pass(text):
     assert kinds(text) == []
+
+
+def test_an_official_sharing_the_childs_surname_is_not_the_child():
+    record = {"real_name": "王磊", "pseudonym": "石头"}
+    assert kinds("县民政局局长王某某在座谈会上讲话。社工王某表示将持续跟进。", record) == []
+    assert kinds("王某某今年十岁，由奶奶抚养。", record) == ["private_value"]
+    # 同学 is a pupil whatever follows: 王同学代表全班发言 is the child.
+    assert kinds("王同学代表全班发言。", record) == ["private_value"]
+
+
+def test_an_organisation_named_in_brackets_after_its_number():
+    assert kinds("联系电话：0851-86901234（基金会办公室）。") == []
+    assert kinds("联系电话：0851-86901234（孩子奶奶）。") == ["landline"]
 
 
 def test_a_contact_label_does_not_cover_a_family_number():

@@ -90,12 +90,23 @@ class NameVariant(str):
     a common given name; a plain `str` subclass, so callers see a list of strings."""
 
     romanize: bool = True
+    # 陈某: the surname only, which an adult named in a public role shares as easily (局长王某某,
+    # 社工王某, 王某主任); see `public_role_around`. Not 陈同学, a pupil whatever comes after.
+    surname_form: bool = False
 
 
-def _variant(text: str, romanize: bool) -> NameVariant:
+def _variant(text: str, romanize: bool, surname_form: bool = False) -> NameVariant:
     variant = NameVariant(text)
     variant.romanize = romanize
+    variant.surname_form = surname_form
     return variant
+
+
+def public_role_around(text: str, start: int, end: int) -> bool:
+    """Is the name at text[start:end] named with a public role (县民政局局长王某某, 社工王某,
+    王某主任)? `text` is folded to simplified characters."""
+    after = text[end:].lstrip("某")
+    return bool(_ROLE_AFTER.match(after) or _ROLE_BEFORE.search(text[max(0, start - 12) : start]))
 
 
 def _roman(text: str) -> str:
@@ -135,7 +146,8 @@ def name_variants(real_name: str, pseudonym: str = "") -> list[str]:
     if given[-1] not in plain and doubled not in _EVERYDAY_DOUBLES:
         variants.append(_variant(doubled, _roman(doubled) != plain_roman))
     variants.append(_variant(surname + "同学", True))
-    variants += [_variant(surname + suffix, False) for suffix in ("某", "家")]
+    variants.append(_variant(surname + "某", False, surname_form=True))
+    variants.append(_variant(surname + "家", False))
     return list(dict.fromkeys(variants))
 
 

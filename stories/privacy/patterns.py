@@ -124,7 +124,7 @@ _CN_NUM = r"[零〇一二三四五六七八九十百两]"
 _BED_RE = re.compile(
     rf"(?=[0-9零〇一二三四五六七八九十百两])(?<![0-9.])"
     rf"(?:\d{{1,4}}[ \t]*号?|{_CN_NUM}{{1,4}}号)[ \t]*(?:病|加)?床"
-    r"(?![上下边头单铺位费被褥垫罩板前旁沿])"
+    r"(?![上下边头单铺费被褥垫罩板前旁沿])(?<![0-9 \t]床(?=位))"
     rf"|(?<![0-9.])(?:\d{{1,4}}|{_CN_NUM}{{1,4}})[ \t]*号?[ \t]*(?:病区|病房|病室)"
     # The label first: 病房302, 床位号12, 床号：8 (not 床位500张, 在病房3天).
     r"|(?:病房|病室)号?[ \t]*(?:是|为|:|：)?[ \t]*\d{3,4}(?![0-9天日年月周个次间])"
@@ -166,6 +166,10 @@ _ORGANISATION_END_RE = re.compile(
     r"(?:基金会|协会|慈善会|总会|民政局|教育局|妇联|团委|红十字会|委员会|服务中心|指导中心"
     r"|救助站|救助管理站|福利院|办公室|秘书处|社工站|服务站)[ \t:：(（]*$"
 )
+_ORGANISATION_RE = re.compile(
+    r"基金会|协会|慈善会|总会|民政局|教育局|妇联|团委|红十字会|委员会|服务中心|指导中心|救助站"
+    r"|福利院|办公室|秘书处|社工站|服务站|项目组|项目办"
+)
 _OTHER_LABEL_RE = re.compile(r"电话|手机|号码|联系|微信|qq|座机")
 # An organisation's contact person or sign-up line, whose own label (电话, 联系电话) follows:
 # 报名请联系项目负责人王老师，电话…; 联系人：刘女士，联系电话：…. Here only a word about the
@@ -199,9 +203,11 @@ def _public_line(text: str, start: int, end: int, digits: str, public: frozenset
     contacts = list(_CONTACT_RE.finditer(before))
     if contacts and not _PRIVATE_WORD_RE.search(before, contacts[-1].end()):
         return True
-    after = text[end : end + 10]
-    # 0851-8612345（咨询电话）
-    return bool(re.match(r"[ \t]*[(（][^)）]{0,8}", after)) and bool(_PUBLIC_LINE_RE.search(after))
+    # 0851-8612345（咨询电话）, 0851-86901234（基金会办公室）
+    bracket = re.match(r"[ \t]*[(（]([^)）]{0,10})[)）]", text[end : end + 14])
+    return bool(bracket) and bool(
+        _PUBLIC_LINE_RE.search(bracket.group(1)) or _ORGANISATION_RE.search(bracket.group(1))
+    )
 
 
 # An organisation's own address is printed on purpose: 办公地址：…路95号, 基金会位于…,

@@ -389,7 +389,10 @@ _GENERIC_SCHOOL_NAMES = (
     "打工子弟",
     "爱心",
 )
-_GRADE_RE = re.compile(r"[一二三四五六1-6][ \t]*年[ \t]*级|[初高][ \t]*[一二三123]|学前班")
+# A kindergarten's classes are its grades: 在阳光幼儿园读大班.
+_GRADE_RE = re.compile(
+    r"[一二三四五六1-6][ \t]*年[ \t]*级|[初高][ \t]*[一二三123]|学前班|[大中小]班(?![主长级会子车])"
+)
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+")
 
 
