@@ -259,6 +259,14 @@ def test_organisations_and_everyday_numbers_still_pass(text):
     assert kinds(text) == []
 
 
+def test_a_name_inside_an_aabb_wish_is_not_the_name():
+    record = {"real_name": "李平安"}
+    assert kinds("祝孩子们平平安安、健健康康。", record) == []
+    assert kinds("平安今年六岁。", record) == ["private_value"]
+    assert kinds("祝她快快乐乐地成长。", {"real_name": "王欣乐"}) == []
+    assert kinds("乐乐今年八岁。", {"real_name": "王欣乐"}) == ["private_value"]
+
+
 def test_an_official_sharing_the_childs_surname_is_not_the_child():
     record = {"real_name": "王磊", "pseudonym": "石头"}
     assert kinds("县民政局局长王某某在座谈会上讲话。社工王某表示将持续跟进。", record) == []

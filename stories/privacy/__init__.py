@@ -40,6 +40,7 @@ from .names import (
     NameVariant,
     NameWarning,
     find_name_warnings,
+    in_aabb_word,
     name_variants,
     public_role_around,
 )
@@ -151,6 +152,9 @@ def _private_hits(
                     continue
                 # 局长王某某, 社工王某: an adult in a public role who shares the surname.
                 if pair in surname_forms and public_role_around(prep.norm, start, end):
+                    continue
+                # 乐乐 or 平安 inside 快快乐乐, 平平安安: a wish, not the name.
+                if in_aabb_word(prep.norm, start, end):
                     continue
                 seen.add((start, end))
                 raw = visible[start:end]

@@ -79,7 +79,11 @@ _DOUBLES = (
     "乖乖 统统 样样 村村 户户 日日 夜夜 岁岁 月月 步步 句句 层层 条条 声声 代代 世世 点点 "
     "生生 匆匆 冷冷 暖暖 实实 真真 重重 哈哈 嘻嘻 呵呵 啦啦 嗯嗯 冉冉 熊熊 滔滔 茫茫 绵绵 "
     "芸芸 区区 堂堂 炯炯 津津 历历 皑皑 袅袅 潺潺 淙淙 蒙蒙 朦朦 迟迟 频频 屡屡 连连 "
-    "累累 寥寥 楚楚 欣欣 亭亭 翩翩 徐徐 依依 恋恋 款款 拳拳 殷殷 谆谆 孜孜 兢兢 蒸蒸"
+    "累累 寥寥 楚楚 欣欣 亭亭 翩翩 徐徐 依依 恋恋 款款 拳拳 殷殷 谆谆 孜孜 兢兢 蒸蒸 "
+    "洋洋 红红 绿绿 蓝蓝 青青 黄黄 黑黑 弯弯 长长 细细 甜甜 香香 软软 亮亮 闪闪 清清 淡淡 "
+    "浅浅 飘飘 缓缓 胖胖 瘦瘦 圆圆 平平 凡凡 草草 匆匆 哗哗 呼呼 咚咚 汪汪 喵喵 叽叽 喳喳 "
+    "姗姗 盈盈 晶晶 灿灿 彤彤 乎乎 腾腾 油油 巴巴 溜溜 绰绰 朗朗 琅琅 熙熙 攘攘 浩浩 荡荡 "
+    "隆隆 轰轰 烈烈 口口 声声 密密 麻麻 整整 齐齐 足足 多多 少少 上上 下下 里里 外外"
 )
 _EVERYDAY_DOUBLES = frozenset(_DOUBLES.split())
 
@@ -100,6 +104,22 @@ def _variant(text: str, romanize: bool, surname_form: bool = False) -> NameVaria
     variant.romanize = romanize
     variant.surname_form = surname_form
     return variant
+
+
+def in_aabb_word(text: str, start: int, end: int) -> bool:
+    """Is the two-character match text[start:end] part of an AABB word: 乐乐 or 平安 in
+    快快乐乐 and 平平安安, 安安 in 安安稳稳? Such words are everyday wishes, not names."""
+    if end - start != 2 or not all(_HAN_RE.match(c) for c in text[start:end]):
+        return False
+
+    def pair(i: int) -> bool:
+        return i >= 0 and i + 1 < len(text) and text[i] == text[i + 1]
+
+    a, b = text[start], text[end - 1]
+    if a == b:  # 乐乐: the pair before or after it is the other half
+        return pair(start - 2) or pair(end)
+    # 平安 inside 平平安安
+    return pair(start - 1) and pair(end - 1)
 
 
 def public_role_around(text: str, start: int, end: int) -> bool:
