@@ -66,7 +66,7 @@ def route(root, request, components, walk):
         delattr(request, WALKING)
 
 
-SITE_PREFIX = "tongxin:site:v1"
+SITE_PREFIX = "tongxin:site:v2"
 
 
 def _site_key(request):
@@ -76,14 +76,15 @@ def _site_key(request):
 
 
 def find_site(request):
-    """Wagtail's `Site.find_for_request`, with its root page in the page's own type, kept
-    per host, port and content version (a site or root page change bumps it): routing starts
-    from the root with no query. Each request gets its own copy of the objects."""
+    """Wagtail's `Site.find_for_request`, with its root page in the page's own type, and
+    the site root paths page URLs are made from, kept per host, port and content version (a
+    site or root page change bumps it): routing starts from the root with no query and no
+    cache round trip. Each request gets its own copy of the objects."""
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
     key = _site_key(request)
     kept = keptcache.get(key)
-    if kept is None:
+    if not isinstance(kept, bytes):
         hostname = split_domain_port(request._get_raw_host())[0]
         try:
             site = get_site_for_hostname(hostname, request.get_port())
@@ -91,10 +92,13 @@ def find_site(request):
             site = None
         if site is not None:
             site.root_page = site.root_page.specific
-        kept = pickle.dumps(site)
+        kept = pickle.dumps((site, Site.get_site_root_paths()))
         keptcache.set(key, kept, ROUTE_SECONDS)
-    request._wagtail_site = pickle.loads(kept)  # noqa: S301 - our own objects, from our cache
-    return request._wagtail_site
+    site, root_paths = pickle.loads(kept)  # noqa: S301 - our own objects, from our cache
+    # Where Wagtail looks for both on the request (Site.find_for_request, Page.get_url).
+    request._wagtail_site = site
+    request._wagtail_cached_site_root_paths = root_paths
+    return site
 
 
 class SiteMiddleware:

@@ -133,6 +133,17 @@ else:
         }
     }
 
+# Wagtail's rendition lookups (file URL and size per image and filter), in each process's
+# memory: their keys name the image file's hash, the filter and the focal point, so an entry
+# never goes stale, and Wagtail writes every rendition it reads back to its cache, which on
+# Redis was a round trip per image per render.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "tongxin-renditions",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # Entries whose keys name their inputs, kept in each process in front of Redis
 # (tongxin.core.keptcache); off with the per-process memory cache, where they add nothing.
 _kept = os.environ.get("KEPT_CACHE_ENTRIES", "").strip()
