@@ -20,7 +20,8 @@ cached page, feed or embed outlives the moment a page or a consent expires.
 """
 
 import datetime
-from functools import cache
+import operator
+from functools import cache, reduce
 
 from django.apps import apps
 from django.db.models import Exists, Min, OuterRef, Q
@@ -35,14 +36,28 @@ SCOPES = ("web", "partners")
 NEXT_CHANGE_KEY = "visibility:next-change"
 
 
+# Up to this many restricted subtrees are excluded by path prefix; beyond, by a subquery.
+PREFIX_EXCLUSIONS = 20
+
+
 def without_view_restrictions(queryset):
     """`queryset.public()` in the same SQL query: pages with no view restriction on themselves
     or an ancestor.
 
     Wagtail's `public()` first reads every view restriction (one query per call) to build its
-    filter; here the database checks it in a NOT EXISTS subquery. A restriction covers a page
-    when the restricted page's tree path is a prefix of its own.
+    filter. Here the restricted tree paths come from the cache, per content version (a
+    restriction's save or delete bumps it): none, and the query needs no condition at all; a
+    few, and it excludes their subtrees by path prefix; many, and the database checks a NOT
+    EXISTS subquery (a restriction covers a page when the restricted page's tree path is a
+    prefix of its own).
     """
+    from .contentversion import content_version
+
+    paths, _ = restricted_paths(content_version())
+    if not paths:
+        return queryset
+    if len(paths) <= PREFIX_EXCLUSIONS:
+        return queryset.exclude(reduce(operator.or_, (Q(path__startswith=p) for p in paths)))
     restricted = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
@@ -99,34 +114,43 @@ def is_visible(page, scope="web", now=None):
     return known[scope]
 
 
+def _narrows(model):
+    return any(issubclass(model, m) or issubclass(m, model) for m in audience_models())
+
+
 def _visibility_checks(model, now=None):
-    """Per scope, whether the row is visible to it: subqueries to annotate a query with."""
+    """Whether the row is visible, per scope: subqueries to annotate a query with. A page
+    type without its own audience rule is visible to every scope alike: one check."""
     now = now or timezone.now()
+    scopes = SCOPES if _narrows(model) else SCOPES[:1]
     return {
         f"_visible_{scope}": Exists(visible(model.objects.filter(pk=OuterRef("pk")), scope, now))
-        for scope in SCOPES
+        for scope in scopes
     }
 
 
+def _answers(found):
+    """{scope: visible} from the annotations of `_visibility_checks` (a dict or None)."""
+    found = found or {}
+    shared = bool(found.get(f"_visible_{SCOPES[0]}"))
+    return {scope: bool(found.get(f"_visible_{scope}", shared)) for scope in SCOPES}
+
+
 def _visibility_by_scope(page):
-    found = (
-        type(page)
-        .objects.filter(pk=page.pk)
-        .annotate(**_visibility_checks(type(page)))
-        .values(*(f"_visible_{scope}" for scope in SCOPES))
-        .first()
-    )
-    return {scope: bool(found and found[f"_visible_{scope}"]) for scope in SCOPES}
+    checks = _visibility_checks(type(page))
+    found = type(page).objects.filter(pk=page.pk).annotate(**checks).values(*checks).first()
+    return _answers(found)
 
 
 def load_with_visibility(queryset):
     """The first page of `queryset`, with `is_visible`'s answers for now loaded in the same
     query (routing loads the page it serves this way)."""
-    page = queryset.annotate(**_visibility_checks(queryset.model)).first()
+    checks = _visibility_checks(queryset.model)
+    page = queryset.annotate(**checks).first()
     if page is not None:
-        page.__dict__["_tongxin_visible"] = {
-            scope: bool(page.__dict__.pop(f"_visible_{scope}")) for scope in SCOPES
-        }
+        page.__dict__["_tongxin_visible"] = _answers(
+            {name: page.__dict__.pop(name) for name in checks}
+        )
     return page
 
 
