@@ -14,11 +14,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
 
 from .spam import is_spam
 
-_SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+# Inside HTML a line break in the source is a space; text files are split into lines first.
+_SPACE_RE = re.compile(r"[ \t\n\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _HTML_RE = re.compile(r"<\s*(html|head|body|div|p|br|table|meta|title|span|a|h[1-6])\b", re.I)
 
 BLOCK_TAGS = frozenset(
@@ -94,8 +96,8 @@ HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _FURNITURE_WORDS = {
     "nav": "nav navbar navi menu mainnav topnav subnav daohang sitenav topbar",
     "breadcrumb": "breadcrumb breadcrumbs crumb crumbs bread position location weizhi dqwz",
-    "share": "share bdshare jiathis fenxiang bshare sharebox",
-    "comments": "comment comments pinglun liuyan reply",
+    "share": "share bdshare jiathis fenxiang bshare sharebox qr qrcode ewm erweima",
+    "comments": "comment comments cmt pinglun liuyan reply discuss",
     "related": "related relate xgwz xgxw xgyd recommend tuijian hotnews rank sidebar aside",
     "copyright": "copyright banquan footer foot",
     "toolbar": "toolbar fontsize zihao",
@@ -249,7 +251,9 @@ class _Walker:
     def enter(self, node: Tag, tag: str, hint: bool, in_link: bool):
         """The work items for `node`'s children, in document order."""
         for child in node.children:
-            if isinstance(child, Comment):
+            # Comments, the doctype (<!DOCTYPE html> reads "html"), CDATA and processing
+            # instructions are not text a reader saw.
+            if isinstance(child, PreformattedString):
                 continue
             if isinstance(child, NavigableString):
                 yield ("text", child, tag, hint, in_link)

@@ -27,13 +27,18 @@ _ROLES = {
     "photo": "图片来源 圖片來源 摄影 攝影 供图 供圖 图片 圖片 图 圖",
     "editor": "责任编辑 責任編輯 责编 責編 编辑 編輯",
     "credit": "本报记者 本報記者 特约记者 特約記者 见习记者 見習記者 记者 記者 通讯员 "
-    "通訊員 实习生 實習生 作者 撰稿 撰文 文/图 文／圖 文/圖 文图 文圖 图文 圖文 文 摄像 "
-    "攝像 视频 視頻 剪辑 剪輯 校对 校對 审核 審核 初审 复审 终审 签发 制作 製作",
+    "通訊員 实习生 實習生 作者 撰稿 撰文 文字 文案 文/图 文／圖 文/圖 图/文 圖/文 图／文 "
+    "圖／文 文图 文圖 图文 圖文 文 摄像 攝像 视频 視頻 剪辑 剪輯 校对 校對 审核 審核 初审 "
+    "复审 终审 一审 二审 三审 签发 制作 製作 排版 美编 美編 编审 編審 监制 監製 统筹 統籌 "
+    "策划 策劃 值班编辑 值班編輯",
     "ignore": "发布者 发布人 录入 原创 点击数 点击量 点击 浏览量 浏览次数 阅读量 阅读 索引号 "
-    "主题分类 体裁分类 组配分类 服务对象分类 主题词 文号 发文字号 有效性",
+    "主题分类 体裁分类 组配分类 服务对象分类 主题词 文号 发文字号 有效性 本文链接 本文地址 "
+    "本页地址 文章链接 文章地址",
 }
 _LABEL_KIND = {label: kind for kind, labels in _ROLES.items() for label in labels.split()}
 _LABELS = sorted(_LABEL_KIND, key=len, reverse=True)
+# Credit labels that name a role on their own (not 文, a word too), by that role.
+_CREDIT_ROLES: dict[str, str] = {}
 _LABEL_ALT = "|".join(re.escape(label) for label in _LABELS)
 # A label starts the line or follows a separator, and is followed by a colon or a slash
 # (文/张三), or by a space for the credit roles (记者 张三).
@@ -65,6 +70,8 @@ class Meta:
     credits: list[tuple[str, list[str]]] = field(default_factory=list)
     responsible_editor: str = ""
     photo_credits: list[str] = field(default_factory=list)
+    # Labels were found, even if their values name no one (作者：admin 来源：本站).
+    labelled: bool = False
 
     def clear(self) -> None:
         self.__init__()
@@ -87,6 +94,9 @@ class Meta:
 # Byline order on the page: who wrote it, then who took the pictures, then the rest.
 _ROLE_ORDER = (
     "作者",
+    "撰文",
+    "撰稿",
+    "文字",
     "文",
     "文/图",
     "记者",
@@ -140,6 +150,14 @@ _NO_SOURCE = frozenset(
 # Old CMSs fill 作者 with the account that typed the page in, not a person.
 _ACCOUNTS = frozenset(
     [
+        # Nobody in particular: the CMS's default, or a content farm's.
+        "佚名",
+        "匿名",
+        "未知",
+        "本站",
+        "本网",
+        "小编",
+        "网友",
         "admin",
         "administrator",
         "system",
@@ -154,6 +172,13 @@ _ACCOUNTS = frozenset(
 )
 
 
+def _no_one(value: str) -> bool:
+    """The value of a credit names an account or nobody (作者：admin, 作者：佚名)."""
+    words = [w.strip(_STRIP) for w in _NAME_SPLIT_RE.split(value.strip(_STRIP))]
+    words = [w for w in words if w]
+    return bool(words) and all(w.lower() in _ACCOUNTS or w in _NO_SOURCE for w in words)
+
+
 def _names(value: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT_RE.split(value.strip(_STRIP)):
@@ -166,8 +191,16 @@ def _names(value: str) -> list[str]:
 
 
 def _role(label: str) -> str:
+    """The role a label names, one form per role (本报记者 is 记者, 图文 is 文/图)."""
     label = label.replace("本报", "").replace("本報", "").replace("／", "/").replace("圖", "图")
-    return {"文图": "文/图", "图文": "文/图"}.get(label, label)
+    return {"文图": "文/图", "图文": "文/图", "图/文": "文/图"}.get(label, label)
+
+
+_CREDIT_ROLES.update(
+    (label, _role(label))
+    for label, kind in _LABEL_KIND.items()
+    if kind == "credit" and len(label) >= 2
+)
 
 
 def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]:
@@ -178,6 +211,7 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
     rest = text
     if matches:
         rest = text[: matches[0].start()]
+        meta.labelled = True
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[m.end() : end]
@@ -211,7 +245,8 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
             continue
         names = _names(_DATE_RE.sub(" ", value))
         if not names:
-            rest += " " + label
+            if not _no_one(value):
+                rest += " " + label
             continue
         if kind == "editor":
             meta.responsible_editor = meta.responsible_editor or "、".join(names)[:60]
@@ -220,7 +255,14 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
             if m.group("label") == "摄影":
                 meta.credits.append((_role(label), names))
         else:
-            meta.credits.append((_role(label), names))
+            role = _role(label)
+            if role in _CREDIT_ROLES and names[0] in _CREDIT_ROLES:
+                # 作者：记者 周明 通讯员 吴刚 — the role is the first word of the value.
+                role, names = _CREDIT_ROLES[names[0]], names[1:] or names
+            meta.credits.append((role, names))
+            if role == "文/图":
+                # The words and the pictures: the photo credit too.
+                meta.photo_credits.append(f"{label}：{'、'.join(names)}")
     date = parse_date(rest) or (None if meta.date else parse_date(text))
     if date:
         meta.date = meta.date or date
@@ -232,7 +274,7 @@ def is_meta_line(text: str, rest: str, meta: Meta) -> bool:
     """A line of labelled values only (nothing else left but separators or a weekday)."""
     found = meta.date or meta.source_name or meta.source_url or meta.credits
     found = found or meta.responsible_editor or meta.photo_credits
-    if not found:
+    if not found and not meta.labelled:
         return False
     leftover = re.sub(r"星期.|周.|[\W_\d]|[A-Za-z]{1,3}", "", rest)
     if meta.date and len(text) <= 50:

@@ -74,14 +74,21 @@ def _key(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum()).lower()
 
 
-def _title_like(text: str) -> bool:
+def _title_like(text: str, marked: bool = False) -> bool:
+    """A line that could be a title. `marked`: the page marks it as one (an <h1>, a
+    "title" class, or its <title> names it), so exclamations and questions inside it are
+    the headline's (暖心！这群“爱心妈妈”陪伴留守儿童过六一), not a sentence's."""
+    if marked:
+        prose = bool(re.search(r"[。；]", text))
+    else:
+        prose = clean.is_prose(text[:-1] if text.endswith(("！", "？", "!", "?")) else text)
     return (
         4 <= len(text) <= _TITLE_MAX
         and not re.search(r"[。；：:]$", text)
         # A subtitle (——记优秀儿童督导员) is not the title.
         and not text.startswith(("—", "－", "-", "("))
         and text.count("，") + text.count(",") <= 2
-        and not clean.is_prose(text[:-1] if text.endswith(("！", "？", "!", "?")) else text)
+        and not prose
     )
 
 
@@ -176,12 +183,34 @@ def _mark_link_lists(items: list[Item]) -> None:
 
 def _meta_follows(items: list[Item], i: int) -> bool:
     """A meta line right under line `i` (junk between them aside), before any text."""
+    return _meta_under(items, i) is not None
+
+
+def _meta_under(items: list[Item], i: int) -> extract.Meta | None:
+    """The meta line right under line `i` (junk between them aside), before any text."""
     for item in items[i + 1 : i + 8]:
         if item.meta is not None:
-            return True
+            return item.meta
         if item.kind is None:
-            return False
-    return False
+            return None
+    return None
+
+
+def _heads_copied_article(items: list[Item], i: int, title_key: str) -> bool:
+    """Line `i`, under a few lines of text, heads the article a content farm copied: the
+    title again with its date or source under it, or another headline (a heading, or the
+    page names it) with the original's source, or date and byline, under it."""
+    item = items[i]
+    under = _meta_under(items, i)
+    if under is None:
+        return False
+    if _key(item.text) == title_key:
+        return True
+    heading = item.line.tag in ("h1", "h2", "h3", "h4") or item.line.title_hint
+    sourced = bool(under.source_name or under.source_url)
+    return _title_like(item.text, heading) and (
+        sourced or (heading and bool(under.date and under.credits))
+    )
 
 
 def _first_title_line(items: list[Item]) -> int | None:
@@ -213,10 +242,13 @@ def _choose_title(items: list[Item], hints: tuple[list[str], list[str]]) -> int 
     heads: list[tuple[int, float]] = []
     first = _first_title_line(items)
     for i, item in enumerate(items):
-        if not item.is_text or not _title_like(item.text):
+        if not item.is_text:
             continue
         key = _key(item.text)
         named = 2.0 if _named(key, hints[0]) else 0.5 if _named(key, hints[1]) else 0.0
+        marked = named == 2.0 or item.line.title_hint or item.line.tag == "h1"
+        if not _title_like(item.text, marked):
+            continue
         strength = _strength(item, _meta_follows(items, i), named, i == first)
         if strength:
             heads.append((i, strength))
@@ -256,10 +288,13 @@ def read_article(data: bytes) -> Article:
         start, title_line = t + 1, items[t].line.number
     meta = extract.Meta()
     above = _above_title(items[: start - 1] if start else [], title, removed)
-    body = _body(items[start:], title, meta, removed)
+    first_title = title
+    body, title, title_line = _body(items[start:], title, title_line, meta, removed)
     if not body:
         raise LegacyError("清理后没有正文（文件里只有标题、导航或版权等内容）")
-    meta.merge(above)
+    if title == first_title:
+        # Above a content farm's title, the fields are the farm's.
+        meta.merge(above)
     # The page's <meta> tags come last: on a content farm they describe the farm's page.
     if doc.meta.get("date") and not meta.date:
         meta.date = extract.parse_date(doc.meta["date"])
@@ -279,7 +314,7 @@ def _title_from_head(doc) -> str:
     for text in (doc.meta.get("title", ""), doc.head_title):
         text, _ = strip_spam_segments(text)
         first = _TITLE_SPLIT_RE.split(text)[0] if text else ""
-        if first and not is_spam(first) and _title_like(first):
+        if first and not is_spam(first) and _title_like(first, marked=True):
             return first
     raise LegacyError("找不到可以识别的标题（文件里没有像标题的一行，也没有 <title>）")
 
@@ -330,9 +365,23 @@ def _date_only(meta: extract.Meta) -> bool:
     )
 
 
+def _repeats(key: str, seen: set[str]) -> bool:
+    """A line made of lines already kept: the title and the body run together into one
+    paragraph by a second copy of the article."""
+    if len(key) < 20:
+        return False
+    rest = key
+    for known in sorted(seen, key=len, reverse=True):
+        if len(known) >= 4:
+            rest = rest.replace(known, "")
+    return len(rest) <= len(key) // 20
+
+
 def _body(
-    items: list[Item], title: str, meta: extract.Meta, removed: Counter
-) -> list[tuple[int, str]]:
+    items: list[Item], title: str, title_line: int, meta: extract.Meta, removed: Counter
+) -> tuple[list[tuple[int, str]], str, int]:
+    """The article's paragraphs under its title, and the title: a content farm's intro
+    above the article it copied hands the title over to that article's own."""
     body: list[tuple[int, str]] = []
     seen = {_key(title)}
     kept_text = ""
@@ -362,15 +411,18 @@ def _body(
         key = _key(item.text)
         if not key:
             continue
-        if key == title_key and body and _is_short(body) and _meta_follows(items, index):
-            # The title again, with its own date or source under it, after a few lines: a
-            # content farm's intro above the copied article, which starts here.
-            removed["wrapper"] += len(body)
+        if body and _is_short(body) and _heads_copied_article(items, index, title_key):
+            # The title again, or the original's own headline, with its date or source
+            # under it, after a few lines: a content farm's intro above the copied article,
+            # which starts here.
+            removed["wrapper"] += len(body) + (key != title_key)
+            title, title_line = item.text, item.line.number
+            title_key = key
             body, seen, kept_text = [], {title_key}, ""
             # The farm's own date and counters above it are not the article's.
             meta.clear()
             continue
-        if key in seen or (len(key) >= 20 and key in kept_text):
+        if key in seen or (len(key) >= 20 and key in kept_text) or _repeats(key, seen):
             removed["duplicate"] += 1
             continue
         if body and _title_like(item.text) and item.line.title_hint and key != title_key:
@@ -381,4 +433,4 @@ def _body(
         seen.add(key)
         kept_text += key + "\n"
         body.append((item.line.number, item.text))
-    return body
+    return body, title, title_line
