@@ -132,8 +132,11 @@ _APP_RE = re.compile(
 # article's (lists, comment threads, the footer).
 END_KINDS = frozenset({"related", "comments", "copyright"})
 
+# 锟斤拷 is U+FFFD in UTF-8 read as GBK (錕斤拷 once a converter made it traditional), 嚙踝蕭
+# the same bytes read as Big5; 烫烫烫 and 屯屯屯 are uninitialised memory printed as GBK.
 _GARBAGE_RE = re.compile(
-    "锟斤拷|烫烫烫+|屯屯屯+|\ufffd|[\ue000-\uf8ff]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    "锟斤拷|錕斤拷|嚙踝蕭嚙?|[烫燙]{3,}|屯屯屯+|\ufffd|[\ue000-\uf8ff]"
+    "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
 
 

@@ -19,13 +19,15 @@ from .decode import decode, unwrap_mhtml
 from .document import Line, normalize_space, read_document
 from .errors import LegacyError
 from .flags import Flag, find_flags
-from .pinyin import remove_annotations
+from .pinyin import is_reading_line, remove_annotations
 from .spam import is_spam, strip_spam_segments
 
 _TITLE_MAX = 80
 _TITLE_SPLIT_RE = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+")
 # Links in a row, none of them prose: a list of other articles or a menu.
 _LIST_RUN = 3
+# A "?" between Chinese characters: a character an old converter could not write.
+_LOST_CHAR_RE = re.compile(r"(?<=[\u4e00-\u9fff])\?+(?=[\u4e00-\u9fff])")
 
 
 @dataclass
@@ -147,6 +149,9 @@ def _prepare(doc, removed: Counter) -> list[Item]:
         removed["pinyin"] += n
         text = normalize_space(text)
         if not text:
+            continue
+        if is_reading_line(text):
+            removed["pinyin"] += 1
             continue
         # Spam glued to a real line (民政局召开会议_澳门赌场_在线视频): the line stays.
         stripped, n = strip_spam_segments(text)
@@ -302,6 +307,9 @@ def read_article(data: bytes) -> Article:
         meta.source_name = doc.meta["source"][:120]
     meta.merge(extract.dateline_credits(body[0][1]))
     script, notes = _script(title, body)
+    lost = len(_LOST_CHAR_RE.findall("\n".join([title, *(p for _, p in body)])))
+    if lost:
+        notes.append(f"有 {lost} 处“?”夹在汉字中间，多为旧转换器无法转换的字，请对照原文补上")
     if doc.images:
         notes.append(f"原页面有 {doc.images} 张图片，未导入；需要时请在编辑页面重新上传")
     flags = find_flags([(title_line, title), *body])
