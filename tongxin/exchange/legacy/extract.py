@@ -43,7 +43,7 @@ _LABEL_ALT = "|".join(re.escape(label) for label in _LABELS)
 # A label starts the line or follows a separator, and is followed by a colon or a slash
 # (文/张三), or by a space for the credit roles (记者 张三).
 _LABEL_RE = re.compile(
-    rf"(?:^|(?<=[\s|｜【\[（(]))(?P<label>{_LABEL_ALT})\s*(?:[：:／/]|(?<=[者员員生影像])\s|\s(?=\S))\s*"
+    rf"(?:^|(?<=[\s|｜【\[（(□■●◎★☆◆◇○]))(?P<label>{_LABEL_ALT})\s*(?:[：:／/]|(?<=[者员員生影像])\s|\s(?=\S))\s*"
 )
 _STRIP = " \t|｜【】[]（）()：:，,;；。"
 _NAME_SPLIT_RE = re.compile(r"[\s、，,;；/／]+")
@@ -52,7 +52,7 @@ _URL_RE = re.compile(r"https?://[^\s<>\"'，。）)】]+", re.I)
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0}
 _DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
-    r"(?:\s*(\d{1,2})\s*[:：时時点點]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+    r"(?:\s*T?\s*(\d{1,2})\s*[:：时時点點]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
 )
 _CN_DATE_RE = re.compile(
     r"([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
@@ -203,8 +203,46 @@ _CREDIT_ROLES.update(
 )
 
 
+# Credits written after the names: 张三 摄, （记者 张三 摄）, 李四/图, 张三/文 — a line of them.
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+_SUFFIX_CREDIT_RE = re.compile(
+    rf"(?:(?P<role>本报记者|特约记者|记者|通讯员|实习生)\s*)?"
+    rf"(?P<names>{_NAME}(?:[\s、，,]+{_NAME}){{0,3}})\s*(?:/\s*|\s+)"
+    r"(?P<what>摄影报道|摄影|摄|文图|图文|文|图)(?=[\s)）】\]]|$)"
+)
+_SUFFIX_ROLES = {"摄影报道": "摄影", "摄影": "摄影", "摄": "摄影", "文图": "文/图", "图文": "文/图"}
+
+
+def _suffix_credits(text: str) -> Meta | None:
+    """The credits of a line made only of name-then-role credits, or None."""
+    folded = fold(text)
+    found = list(_SUFFIX_CREDIT_RE.finditer(folded))
+    if not found:
+        return None
+    leftover = _SUFFIX_CREDIT_RE.sub("", folded)
+    if re.sub(r"[\s()（）【】\[\]□■●◎★☆◆◇○，,、;；]", "", leftover):
+        return None
+    meta = Meta(labelled=True)
+    for m in found:
+        names = _NAME_SPLIT_RE.split(text[m.start("names") : m.end("names")].strip())
+        what = m.group("what")
+        role = _SUFFIX_ROLES.get(what, what)
+        if role in ("摄影", "文/图", "图"):
+            label = text[m.start("what") : m.end("what")] if role == "图" else role
+            meta.photo_credits.append(f"{label}：{'、'.join(names)}")
+        if role == "图":
+            continue
+        if m.group("role") and role == "文":
+            role = _role(m.group("role"))
+        meta.credits.append((role, names))
+    return meta
+
+
 def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]:
     """(the fields in `text`, what is left of it once labelled values and dates are out)."""
+    suffixed = _suffix_credits(text)
+    if suffixed is not None:
+        return suffixed, ""
     meta = Meta()
     # Labels are found in the simplified fold (發佈時間 is 发布时间), values read as written.
     matches = list(_LABEL_RE.finditer(fold(text)))
@@ -256,9 +294,9 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
                 meta.credits.append((_role(label), names))
         else:
             role = _role(label)
-            if role in _CREDIT_ROLES and names[0] in _CREDIT_ROLES:
-                # 作者：记者 周明 通讯员 吴刚 — the role is the first word of the value.
-                role, names = _CREDIT_ROLES[names[0]], names[1:] or names
+            if len(names) > 1 and names[0] in _CREDIT_ROLES:
+                # 作者：记者 周明, 文/记者 周明 — the role is the first word of the value.
+                role, names = _CREDIT_ROLES[names[0]], names[1:]
             meta.credits.append((role, names))
             if role == "文/图":
                 # The words and the pictures: the photo credit too.
