@@ -52,7 +52,7 @@ _TOOLBAR_TOKEN_RE = re.compile(
     r"|关闭(?:窗口|本页|页面|视窗)?|返回(?:顶部|首页|列表|上一页|上页)|收藏(?:本页|此页|本文|文章)?"
     r"|加入收藏|设为首页|纠错|大字版|无障碍|适老化|长者模式|关怀版|背景色|默认"
     rf"|保存(?:本页|此页)?|阅读原文|简体(?:版|中文)?|繁体(?:版|中文)?){_NOT_CJK_AFTER}"
-    r"|[【\[]\s*(?:大|中|小)\s*[】\]]|\b(?:print|close|english)\b",
+    r"|[【\[]\s*(?:大|中|小)\s*[】\]]|[【\[]?\s*大\s+中\s+小\s*[】\]]?|\b(?:print|close|english)\b",
     re.I,
 )
 _COUNTER_LABELS = (
@@ -128,6 +128,26 @@ _APP_RE = re.compile(
     re.I,
 )
 
+# A site's header above the article: greeting, today's date, log-in links.
+_HEADER_RE = re.compile(
+    r"^.{0,16}欢迎(?:您|你(?!们))(?:访问|来到|光临)?|^今天是|^今日是|^今天[：:]|登录\s*[|｜/]\s*注册"
+    r"|^(?:设为首页|加入收藏)"
+)
+# Contact lines of a site's footer (地址、邮编、电话), when they run into its copyright line.
+_CONTACT_RE = re.compile(
+    r"(?:地址|邮编|邮政编码|联系电话|电话|传真|电子邮箱|邮箱|e-?mail|网址)\s*[：:]", re.I
+)
+
+
+def is_footer_contact(text: str) -> bool:
+    """A line of the site's contact details only: 地址：… 邮编：… 联系电话：…"""
+    folded = fold(text)
+    if is_prose(folded) or not _CONTACT_RE.match(folded):
+        return False
+    values = _CONTACT_RE.split(folded)
+    return len(values) >= 3 and all(len(v.strip()) <= 40 for v in values)
+
+
 # Kinds that end the article: what follows them on an old page is the site's, not the
 # article's (lists, comment threads, the footer).
 END_KINDS = frozenset({"related", "comments", "copyright"})
@@ -188,6 +208,8 @@ def classify(text: str, link_share: float = 0.0) -> tuple[str | None, str, list[
             return "app", "", []
     if len(text) < 60 and _PROMPT_RE.search(text):
         return "share", "", []
+    if len(text) < 40 and "。" not in text and _HEADER_RE.search(text):
+        return "nav", "", []
     if is_prose(text):
         return None, text_as_written, []
     found = []

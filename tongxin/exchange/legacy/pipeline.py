@@ -410,6 +410,14 @@ def _body(
             removed[item.kind] += 1
             if item.kind in clean.END_KINDS and body:
                 ended_by = item.kind
+                # The footer's contact lines just above its copyright line are the site's.
+                while (
+                    item.kind == "copyright"
+                    and len(body) > 1
+                    and clean.is_footer_contact(body[-1][1])
+                ):
+                    body.pop()
+                    removed["copyright"] += 1
             continue
         if item.meta is not None:
             meta.merge(item.meta)
