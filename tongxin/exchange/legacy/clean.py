@@ -108,7 +108,7 @@ _PROMPT_RE = re.compile(
 _RELATED_RE = re.compile(
     r"^[【\[『「]?\s*(?:相关|相關|推荐|推薦|热门|熱門|热点|熱點|猜你喜欢|猜你喜歡|延伸|更多|最新|为你推荐"
     r"|為你推薦|大家都在看|精彩推荐|精彩推薦|编辑推荐|編輯推薦|往期回顾|往期回顧|图片新闻|圖片新聞|排行"
-    r"|本周|本週|今日|热读|熱讀|(?:点击|阅读|浏览)(?=排行))"
+    r"|本周|本週|今日|热读|熱讀|往期|(?:点击|阅读|浏览)(?=排行))"
     r"(?:文章|新闻|新聞|阅读|閱讀|链接|鏈接|連結|报道|報道|推荐|推薦|资讯|資訊|专题|專題|内容|內容"
     r"|排行|文章推荐|图文|圖文|视频|視頻|热点|熱點|榜|精彩)?\s*[】\]』」]?\s*[：:]?\s*(?:>+|more|更多)?$"
     r"|^(?:上一篇|下一篇|上一條|下一條|上一条|下一条|上篇|下篇)\s*[：:]",
@@ -146,6 +146,17 @@ def is_footer_contact(text: str) -> bool:
         return False
     values = _CONTACT_RE.split(folded)
     return len(values) >= 3 and all(len(v.strip()) <= 40 for v in values)
+
+
+# WeChat's own interface, saved with an article: buttons, prompts and notices, whole lines
+# (some of them are sentences, so they are matched before prose is spared).
+_WECHAT_RE = re.compile(
+    r"^[\W_]*视频\s*小程序|轻点两下取消|微信扫一扫可打开此内容|使用完整服务|第三方商业营销信息"
+    r"|以上留言由公众号筛选后显示|喜欢此内容的人还喜欢|(?:继续|向上)滑动看下一个"
+    r"|^(?:scan to follow|got it|cancel|allow|cancel\s+allow|已关注|关注|听过|人划线|微信号|功能介绍"
+    r"|[-—\s]*end[-—\s]*)$",
+    re.I,
+)
 
 
 # Kinds that end the article: what follows them on an old page is the site's, not the
@@ -195,6 +206,8 @@ def classify(text: str, link_share: float = 0.0) -> tuple[str | None, str, list[
     text_as_written, text = text, fold(text)
     if is_spam(text):
         return "spam", "", []
+    if len(text) < 80 and _WECHAT_RE.search(text):
+        return "share", "", []
     if _BREADCRUMB_RE.search(text):
         return "breadcrumb", "", []
     if _RELATED_RE.search(text):

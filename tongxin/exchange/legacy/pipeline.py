@@ -23,7 +23,8 @@ from .pinyin import is_reading_line, remove_annotations
 from .spam import is_spam, strip_spam_segments
 
 _TITLE_MAX = 80
-_TITLE_SPLIT_RE = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+")
+# “标题_栏目_网站名”, “标题 - 网站名”, “标题--网站名”, “标题-网站名” (not 2022-2023).
+_TITLE_SPLIT_RE = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+|-{2,}|(?<![\d\s-])-(?![\d\s-])")
 # Links in a row, none of them prose: a list of other articles or a menu.
 _LIST_RUN = 3
 # A "?" between Chinese characters: a character an old converter could not write.
