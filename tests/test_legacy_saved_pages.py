@@ -310,6 +310,20 @@ def test_bylines_in_brackets_and_slashes_ids_and_phones():
     assert_clean(a)
 
 
+def test_title_only_in_the_title_tag_and_the_date_only_in_the_file_name():
+    data = (PAGES / "t20210315_4567.html").read_bytes()
+    a = read_article(data, "t20210315_4567.html")
+    # The header's site name (the <title>'s second part) is not the title.
+    assert a.title == "我县为120名困境儿童送去“微心愿”礼物"
+    assert a.meta.date == datetime(2021, 3, 15)
+    assert any("文件名" in note for note in a.notes)
+    assert len(a.paragraphs) == 3 and texts(a)[0].startswith("3月12日，县民政局、团县委")
+    assert "某某县人民政府" not in "".join(texts(a))
+    assert [(f.kind, f.text) for f in a.flags] == [("school_class", "五(1)班")]
+    # Without a name, no date is made up.
+    assert read_article(data).meta.date is None
+
+
 # --- through the command -----------------------------------------------------------------
 
 SAMPLES = [
@@ -323,6 +337,7 @@ SAMPLES = [
     "pinyin_zhuyin_gbk.txt",
     "repeated_three_ways.html",
     "bylines_ids_phones.html",
+    "t20210315_4567.html",
 ]
 
 
@@ -362,7 +377,7 @@ def test_samples_and_bad_files_in_one_run(tree, tmp_path):
 
     out, err, code = run(*args, "--parent", "/xinwen/")
     assert code == 1 and "Traceback" not in out + err
-    assert "5 of 15 files failed" in err
+    assert "5 of 16 files failed" in err
     for name, reason in [
         ("empty.htm", "文件是空的"),
         ("picture.htm", "这是二进制文件"),

@@ -153,8 +153,8 @@ def is_footer_contact(text: str) -> bool:
 _WECHAT_RE = re.compile(
     r"^[\W_]*视频\s*小程序|轻点两下取消|微信扫一扫可打开此内容|使用完整服务|第三方商业营销信息"
     r"|以上留言由公众号筛选后显示|喜欢此内容的人还喜欢|(?:继续|向上)滑动看下一个"
-    r"|^(?:scan to follow|got it|cancel|allow|cancel\s+allow|已关注|关注|听过|人划线|微信号|功能介绍"
-    r"|[-—\s]*end[-—\s]*)$",
+    r"|^(?:scan to follow|got it|cancel|allow|cancel\s+allow|已关注|关注|听过|人划线|微信号"
+    r"|功能介绍|[-—\s]*end[-—\s]*)$",
     re.I,
 )
 

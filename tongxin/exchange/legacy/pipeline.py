@@ -187,6 +187,20 @@ def _mark_link_lists(items: list[Item]) -> None:
         seen_prose = seen_prose or (item is not None and item.is_text and clean.is_prose(item.text))
 
 
+def _mark_site_names(items: list[Item], hints: tuple[list[str], list[str]]) -> None:
+    """Lines that are exactly what the page's <title> names after the article's title (the
+    site's name, the section's) are the site's header, unless they head something: the title
+    may come last in a <title> written “网站名_标题”."""
+    strong, weak = hints
+    for i, item in enumerate(items):
+        if not item.is_text or clean.is_prose(item.text):
+            continue
+        key = _key(item.text)
+        heads = item.line.title_hint or item.line.tag in ("h1", "h2", "h3")
+        if key in weak and key not in strong and not heads and not _meta_follows(items, i):
+            item.kind = "nav"
+
+
 def _meta_follows(items: list[Item], i: int) -> bool:
     """A meta line right under line `i` (junk between them aside), before any text."""
     return _meta_under(items, i) is not None
@@ -276,8 +290,26 @@ def _choose_title(items: list[Item], hints: tuple[list[str], list[str]]) -> int 
     return best
 
 
-def read_article(data: bytes) -> Article:
-    """The clean article in a saved page; LegacyError when there is none."""
+# A date in a saved page's file name, as content systems name pages: t20210601_123456.html,
+# 20150601_123.html, 2021-06-01-title.htm.
+_NAME_DATE_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
+def date_from_name(name: str) -> datetime | None:
+    m = _NAME_DATE_RE.search(name)
+    if not m:
+        return None
+    try:
+        return datetime(*map(int, m.groups()))
+    except ValueError:
+        return None
+
+
+def read_article(data: bytes, name: str = "") -> Article:
+    """The clean article in a saved page; LegacyError when there is none. `name` is the
+    file's name: a date in it is the last resort for the article's date."""
     html, charset = unwrap_mhtml(data)
     decoded = decode(html, charset)
     # Undecodable bytes became U+FFFD; they are counted with the other garbage, line by line.
@@ -285,7 +317,9 @@ def read_article(data: bytes) -> Article:
     doc = read_document(decoded.text)
     removed.update(doc.removed)
     items = _prepare(doc, removed)
-    t = _choose_title(items, _hint_titles(doc))
+    hints = _hint_titles(doc)
+    _mark_site_names(items, hints)
+    t = _choose_title(items, hints)
     if t is None:
         title, start, title_line = _title_from_head(doc), 0, 1
     else:
@@ -308,6 +342,9 @@ def read_article(data: bytes) -> Article:
         meta.source_name = doc.meta["source"][:120]
     meta.merge(extract.dateline_credits(body[0][1]))
     script, notes = _script(title, body)
+    if not meta.date and date_from_name(name):
+        meta.date = date_from_name(name)
+        notes.append(f"页面上没有发布日期，已按文件名取为 {meta.date:%Y-%m-%d}，请核对")
     lost = len(_LOST_CHAR_RE.findall("\n".join([title, *(p for _, p in body)])))
     if lost:
         notes.append(f"有 {lost} 处“?”夹在汉字中间，多为旧转换器无法转换的字，请对照原文补上")
