@@ -324,6 +324,19 @@ def test_title_only_in_the_title_tag_and_the_date_only_in_the_file_name():
     assert read_article(data).meta.date is None
 
 
+def test_one_cell_of_br_lines_in_big5_declared_as_gb2312():
+    a = article("charity_br_big5_declared_gb2312.html")
+    assert (a.encoding, a.script) == ("big5", "hant")  # the declaration is only a hint
+    assert a.title == "慈善會為單親家庭兒童舉辦聖誕聯歡會"
+    assert a.meta.date == datetime(2018, 12, 26)
+    # The role in the script it was written in.
+    assert credits(a) == [("文/圖", ["社工", "何嘉欣"])]
+    assert a.photo_credit == "文/圖：社工、何嘉欣"
+    assert len(a.paragraphs) == 3
+    assert texts(a)[-1] == "本會單親家庭支援服務熱線：2345 6789（辦公時間）。"
+    assert {"nav", "toolbar", "copyright"} <= set(a.removed)  # ※最新消息※, 返回 主頁, ©
+
+
 # --- through the command -----------------------------------------------------------------
 
 SAMPLES = [

@@ -99,6 +99,7 @@ _ROLE_ORDER = (
     "文字",
     "文",
     "文/图",
+    "文/圖",
     "记者",
     "記者",
     "通讯员",
@@ -191,9 +192,22 @@ def _names(value: str) -> list[str]:
 
 
 def _role(label: str) -> str:
-    """The role a label names, one form per role (本报记者 is 记者, 图文 is 文/图)."""
-    label = label.replace("本报", "").replace("本報", "").replace("／", "/").replace("圖", "图")
-    return {"文图": "文/图", "图文": "文/图", "图/文": "文/图"}.get(label, label)
+    """The role a label names, one form per role (本报记者 is 记者, 图文 is 文/图), in the
+    script it was written in (圖文 is 文/圖)."""
+    label = label.replace("本报", "").replace("本報", "").replace("／", "/")
+    simple = label.replace("圖", "图")
+    if simple in ("文图", "图文", "图/文", "文/图"):
+        return "文/圖" if "圖" in label else "文/图"
+    return label
+
+
+def _is_text_and_pictures(role: str) -> bool:
+    return role in ("文/图", "文/圖")
+
+
+def _as_written(role: str, written: str) -> str:
+    """`role` (simplified) in the script of `written`, the label as the page wrote it."""
+    return _converter("s2t").convert(role) if fold(written) != written else role
 
 
 _CREDIT_ROLES.update(
@@ -226,14 +240,15 @@ def _suffix_credits(text: str) -> Meta | None:
     for m in found:
         names = _NAME_SPLIT_RE.split(text[m.start("names") : m.end("names")].strip())
         what = m.group("what")
-        role = _SUFFIX_ROLES.get(what, what)
-        if role in ("摄影", "文/图", "图"):
-            label = text[m.start("what") : m.end("what")] if role == "图" else role
+        written = text[m.start("what") : m.end("what")]
+        role = _as_written(_SUFFIX_ROLES.get(what, what), written)
+        if what != "文":
+            label = written if what == "图" else role
             meta.photo_credits.append(f"{label}：{'、'.join(names)}")
-        if role == "图":
+        if what == "图":
             continue
-        if m.group("role") and role == "文":
-            role = _role(m.group("role"))
+        if m.group("role") and what == "文":
+            role = _role(text[m.start("role") : m.end("role")])
         meta.credits.append((role, names))
     return meta
 
@@ -298,7 +313,7 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
                 # 作者：记者 周明, 文/记者 周明 — the role is the first word of the value.
                 role, names = _CREDIT_ROLES[names[0]], names[1:]
             meta.credits.append((role, names))
-            if role == "文/图":
+            if _is_text_and_pictures(role):
                 # The words and the pictures: the photo credit too.
                 meta.photo_credits.append(f"{label}：{'、'.join(names)}")
     date = parse_date(rest) or (None if meta.date else parse_date(text))
