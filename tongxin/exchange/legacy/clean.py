@@ -48,12 +48,25 @@ _NOT_CJK_AFTER = r"(?![\u4e00-\u9fff])"
 _TOOLBAR_TOKEN_RE = re.compile(
     r"(?:字体|字号|文字)\s*[：:]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*"
     r"[【\[]?\s*小\s*[】\]]?"
-    rf"|{_NOT_CJK_BEFORE}(?:我要打印|(?:打印|列印)(?:本页|此页|文章|页面|本文)?"
-    r"|关闭(?:窗口|本页|页面|视窗)?|返回(?:顶部|首页|主页|列表|上一页|上页)?|回?首页|回?主页|收藏(?:本页|此页|本文|文章)?"
-    r"|加入收藏|设为首页|纠错|大字版|无障碍|适老化|长者模式|关怀版|背景色|默认"
-    rf"|保存(?:本页|此页)?|阅读原文|简体(?:版|中文)?|繁体(?:版|中文)?){_NOT_CJK_AFTER}"
-    r"|[【\[]\s*(?:大|中|小)\s*[】\]]|[【\[]?\s*大\s+中\s+小\s*[】\]]?|\b(?:print|close|english)\b",
+    rf"|{_NOT_CJK_BEFORE}(?:我要打印|(?:打印|列印)(?:本页|此页|文章|页面|本文)"
+    r"|关闭(?:窗口|本页|页面|视窗)|返回(?:顶部|首页|主页|列表|上一页|上页)|收藏(?:本页|此页|本文|文章)"
+    r"|加入收藏|设为首页|纠错|大字版|无障碍|背景色"
+    rf"|保存(?:本页|此页)|阅读原文){_NOT_CJK_AFTER}"
+    # Bare words in brackets: 【打印】【关闭】.
+    r"|[【\[]\s*(?:打印|列印|关闭|收藏|保存|返回|默认)\s*[】\]]"
+    r"|[【\[]\s*(?:大|中|小)\s*[】\]]|[【\[]?\s*大\s+中\s+小\s*[】\]]?|\b(?:print|close)\b",
     re.I,
+)
+# Ordinary words that are toolbar links only when nothing else is on the line (返回 主页,
+# 简体 | 繁体 | English): a headline about a site's 首页 or 适老化 keeps them.
+_TOOLBAR_WORD_RE = re.compile(
+    rf"{_NOT_CJK_BEFORE}(?:(?:返回|回到|回)?(?:首页|主页)|返回|简体(?:版|中文)?|繁体(?:版|中文)?"
+    rf"|适老化(?:版|模式)?|长者模式|关怀版|读屏|打印|列印|关闭|收藏|保存|默认){_NOT_CJK_AFTER}"
+    r"|\benglish\b",
+    re.I,
+)
+_TRAILING_WORDS_RE = re.compile(
+    rf"(?:[\s|｜/【】\[\]]+(?:{_TOOLBAR_WORD_RE.pattern}))+[\s|｜/【】\[\]]*$", re.I
 )
 _COUNTER_LABELS = (
     r"(?:浏览量|浏览次数|阅读量|阅读次数|阅读数|点击数|点击量|点击次数|点击率|访问量|访问次数|人气|阅读"
@@ -130,7 +143,9 @@ _APP_RE = re.compile(
 
 # A site's header above the article: greeting, today's date, log-in links.
 _HEADER_RE = re.compile(
-    r"^.{0,16}欢迎(?:您|你(?!们))(?:访问|来到|光临)?|^今天是|^今日是|^今天[：:]|登录\s*[|｜/]\s*注册"
+    r"欢迎(?:您|你)?(?:访问|光临)|欢迎(?:您|你)?来到.{0,20}(?:网|站)"
+    r"|^\S{0,24}(?:局|会|网|站|政府|中心|办公室|院|馆)欢迎(?:您|你(?!们))"
+    r"|^(?:今天|今日)是?\s*[：:]?\s*(?:(?:19|20)\d{2}|星期|周[一二三四五六日]|$)|登录\s*[|｜/]\s*注册"
     r"|^(?:设为首页|加入收藏)"
 )
 # Contact lines of a site's footer (地址、邮编、电话), when they run into its copyright line.
@@ -237,6 +252,13 @@ def classify(text: str, link_share: float = 0.0) -> tuple[str | None, str, list[
             found.append(kind)
     if found and len(_residue(remaining)) <= 1:
         return found[0], "", found[1:]
+    alone, alone_folded, hit = _cut(_TOOLBAR_WORD_RE, remaining, folded)
+    if hit and len(_residue(alone)) <= 1:
+        return "toolbar", "", found
+    if hit and re.search(r"[：:]", folded) and _TRAILING_WORDS_RE.search(folded):
+        # A labelled line with the toolbar after it: 来源：县民政局 打印 关闭.
+        remaining, folded = alone, alone_folded
+        found.append("toolbar")
     if _looks_like_menu(text, link_share):
         return "nav", "", []
     return (None, _tidy(remaining), found) if found else (None, text_as_written, [])
