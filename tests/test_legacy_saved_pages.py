@@ -19,7 +19,8 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Revision
 
 from campaigns.models import NewsPage
-from tongxin.exchange.legacy.extract import ordered_credits
+from tongxin.exchange.legacy.clean import classify
+from tongxin.exchange.legacy.extract import is_meta_line, ordered_credits, parse_meta
 from tongxin.exchange.legacy.pipeline import read_article
 from tongxin.exchange.models import LegacyImport
 
@@ -335,6 +336,98 @@ def test_one_cell_of_br_lines_in_big5_declared_as_gb2312():
     assert len(a.paragraphs) == 3
     assert texts(a)[-1] == "本會單親家庭支援服務熱線：2345 6789（辦公時間）。"
     assert {"nav", "toolbar", "copyright"} <= set(a.removed)  # ※最新消息※, 返回 主頁, ©
+
+
+# --- single lines, as old pages write them ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "credits", "photo", "editor"),
+    [
+        ("【作者：记者 周明 通讯员 吴刚】", [("记者", ["周明"]), ("通讯员", ["吴刚"])], [], ""),
+        ("■本报记者 张三", [("记者", ["张三"])], [], ""),
+        ("文/记者 张三", [("记者", ["张三"])], [], ""),
+        ("（张三 摄）", [("摄影", ["张三"])], ["摄影：张三"], ""),
+        ("记者 张三/文 李四/图", [("记者", ["张三"])], ["图：李四"], ""),
+        ("图/文 王五", [("文/图", ["王五"])], ["图/文：王五"], ""),
+        ("文字丨张三  图片丨王五", [("文字", ["张三"])], ["图片：王五"], ""),
+        ("编辑丨李四　审核 | 赵六", [("审核", ["赵六"])], [], "李四"),
+        (
+            "撰稿：张三 摄影：李四 责编：王五",
+            [("撰稿", ["张三"]), ("摄影", ["李四"])],
+            ["摄影：李四"],
+            "王五",
+        ),
+        ("作者：佚名 来源：本站原创", [], [], ""),
+    ],
+)
+def test_byline_forms(line, credits, photo, editor):
+    meta, rest = parse_meta(line)
+    assert is_meta_line(line, rest, meta)  # the line leaves the body
+    assert (meta.credits, meta.photo_credits, meta.responsible_editor) == (credits, photo, editor)
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("2025年5月28日", datetime(2025, 5, 28)),
+        ("2022-01-10 17:05", datetime(2022, 1, 10, 17, 5)),
+        ("发布时间：2023/3/4", datetime(2023, 3, 4)),
+        ("2021.06.01", datetime(2021, 6, 1)),
+        ("发布时间：2023-03-04T15:20:00", datetime(2023, 3, 4, 15, 20)),
+        ("[2021-06-01]", datetime(2021, 6, 1)),
+        ("2022年1月10日 17时05分", datetime(2022, 1, 10, 17, 5)),
+        ("日期：2025年05月28日 星期三", datetime(2025, 5, 28)),
+    ],
+)
+def test_date_forms(line, date):
+    meta, rest = parse_meta(line)
+    assert meta.date == date and is_meta_line(line, rest, meta)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("扫一扫在手机打开当前页", "share"),
+        ("微信扫一扫可打开此内容，使用完整服务", "share"),
+        ("：，。视频小程序赞，轻点两下取消赞在看，轻点两下取消在看分享留言收藏听过", "share"),
+        ("- END -", "share"),
+        ("点在看", "counter"),
+        ("阅读(1.2w)", "counter"),
+        ("您是本站第 012345 位访客", "counter"),
+        ("【大 中 小】", "toolbar"),
+        ("【我要打印】【关闭】", "toolbar"),
+        ("返回 主頁", "toolbar"),
+        ("简体 | 繁体 | English", "toolbar"),
+        ("主办单位：某某县人民政府 承办单位：某某县民政局", "copyright"),
+        ("政府网站找错", "copyright"),
+        ("免责声明：本文内容来源于网络，如有侵权请联系删除。", "copyright"),
+        ("点击排行", "related"),
+        ("往期推荐", "related"),
+        ("精选留言", "comments"),
+        ("某某县民政局欢迎您！ 今天是：", "nav"),
+        ("今天是：2022年1月10日 星期一", "nav"),
+    ],
+)
+def test_junk_lines(line, kind):
+    assert classify(line)[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "县政府网站“首页”改版上线",
+        "“适老化”改造惠及500户",
+        "“打印”出来的爱心",
+        "今天是六一儿童节，孩子们收到了礼物！",
+        "“欢迎你，小朋友！”志愿者们说",
+        "县文旅局开展娱乐场所未成年人保护专项检查",
+        "区妇联举办活动 打击网络赌博专项行动",
+        "希望工程·圆梦行动",
+    ],
+)
+def test_ordinary_lines_are_kept_whole(line):
+    assert classify(line) == (None, line, [])
 
 
 # --- through the command -----------------------------------------------------------------

@@ -43,9 +43,9 @@ _LABEL_ALT = "|".join(re.escape(label) for label in _LABELS)
 # A label starts the line or follows a separator, and is followed by a colon or a slash
 # (文/张三), or by a space for the credit roles (记者 张三).
 _LABEL_RE = re.compile(
-    rf"(?:^|(?<=[\s|｜【\[（(□■●◎★☆◆◇○]))(?P<label>{_LABEL_ALT})\s*(?:[：:／/]|(?<=[者员員生影像])\s|\s(?=\S))\s*"
+    rf"(?:^|(?<=[\s|｜【\[（(□■●◎★☆◆◇○]))(?P<label>{_LABEL_ALT})\s*(?:[：:／/|｜丨]|(?<=[者员員生影像])\s|\s(?=\S))\s*"
 )
-_STRIP = " \t|｜【】[]（）()：:，,;；。"
+_STRIP = " \t|｜丨【】[]（）()：:，,;；。"
 _NAME_SPLIT_RE = re.compile(r"[\s、，,;；/／]+")
 _URL_RE = re.compile(r"https?://[^\s<>\"'，。）)】]+", re.I)
 
