@@ -177,6 +177,30 @@ def test_wechat_article_with_an_exclamation_in_its_title():
     assert_clean(a)
 
 
+def test_wechat_article_fetched_before_its_script_showed_it():
+    # Fetched rather than saved from a browser, the article is still hidden by its style.
+    data = (PAGES / "wechat_js_content.html").read_bytes()
+    raw = data.replace(b"visibility: visible", b"visibility: hidden")
+    assert raw != data
+    shown, hidden = read_article(data), read_article(raw)
+    assert (hidden.title, texts(hidden)) == (shown.title, texts(shown))
+
+
+def test_spam_in_boxes_too_small_to_see_is_removed():
+    page = """<html><head><meta charset="utf-8"><title>区民政局开展儿童节慰问</title></head><body>
+<div style="height:0;overflow:hidden"><a href="http://x.example">九游会官网</a></div>
+<div style="overflow: hidden; width: 1px; height: 1px">亚洲精品 久久精品视频</div>
+<p style="opacity:0">开元棋牌</p>
+<h1>区民政局开展儿童节慰问</h1>
+<p>2024-06-01</p>
+<p>6月1日，区民政局走访慰问了辖区困境儿童，送去节日礼物。</p>
+</body></html>"""
+    a = read_article(page.encode())
+    assert a.title == "区民政局开展儿童节慰问"
+    assert texts(a) == ["6月1日，区民政局走访慰问了辖区困境儿童，送去节日礼物。"]
+    assert a.removed["spam"] == 3
+
+
 def test_content_farm_that_rewrote_the_title_keeps_the_copied_article_only():
     a = article("farm_rewritten_title.html")
     assert a.title == "县民政局提高困境儿童基本生活费标准"

@@ -110,7 +110,9 @@ _TITLE_WORDS = frozenset(
 )
 _HIDDEN_STYLE_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px)?\s*(?:;|$)"
-    r"|(?:left|top|text-indent)\s*:\s*-\d{3,}",
+    r"|(?:left|top|text-indent)\s*:\s*-\d{3,}|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$)"
+    # A box too small to show anything: height:0 or 1px with its overflow hidden.
+    r"|(?=.*overflow\s*:\s*hidden)(?=.*(?<![\w-])(?:height|width)\s*:\s*[01](?:px)?\s*(?:;|$))",
     re.I,
 )
 # A furniture element holding more than this share of the page's text is the page itself
@@ -276,6 +278,19 @@ class _Walker:
                 yield ("flush", None, tag, hint, in_link)
 
 
+def _revealed(tag: Tag, total: int) -> bool:
+    """A hidden element that is the article itself, which the page's script shows once it
+    has run: a WeChat article fetched rather than saved from a browser has its text in
+    <div id="js_content" style="visibility: hidden">. Sentences, most of the page's text,
+    and no spam in it."""
+    text = normalize_space(tag.get_text(" "))
+    return (
+        _text_length(tag) > total * _MAX_FURNITURE_SHARE
+        and len(re.findall(r"[。！？]", text)) >= 2
+        and not is_spam(text)
+    )
+
+
 def read_html(text: str) -> Document:
     soup = BeautifulSoup(text, "html.parser")
     removed: Counter = Counter()
@@ -304,7 +319,7 @@ def read_html(text: str) -> Document:
         if id(tag) in gone:
             continue
         style = str(tag.get("style") or "")
-        if _HIDDEN_STYLE_RE.search(style) or tag.has_attr("hidden"):
+        if (_HIDDEN_STYLE_RE.search(style) or tag.has_attr("hidden")) and not _revealed(tag, total):
             text = normalize_space(tag.get_text(" "))
             if text:
                 removed["spam" if is_spam(text) else "hidden"] += 1
