@@ -222,6 +222,18 @@ def test_content_farm_that_rewrote_the_title_keeps_the_copied_article_only():
     assert "小编" not in "".join(texts(a))
 
 
+def test_portal_copy_with_the_original_title_named():
+    a = article("portal_original_title.html")
+    # 原标题：… names the article's own title; the portal's is its wrapper.
+    assert a.title == "某某县启动“爱心妈妈”结对关爱困境儿童行动"
+    assert a.meta.date == datetime(2022, 5, 31, 9, 41)
+    assert a.meta.source_name == "某某县融媒体中心"
+    assert a.meta.responsible_editor == "王小丽"  # without the portal's code
+    assert len(a.paragraphs) == 3 and texts(a)[0].startswith("5月30日，某某县")
+    assert texts(a)[-1] == "县妇联负责人说，这项行动将持续三年，做到困境儿童结对全覆盖。"
+    assert {"wrapper", "related", "copyright", "toolbar"} <= set(a.removed)
+
+
 def test_hong_kong_charity_page_in_big5_with_undecodable_bytes():
     a = article("hk_charity_big5.html")
     assert (a.encoding, a.script) == ("big5", "hant")
@@ -468,6 +480,8 @@ SAMPLES = [
     "repeated_three_ways.html",
     "bylines_ids_phones.html",
     "t20210315_4567.html",
+    "portal_original_title.html",
+    "charity_br_big5_declared_gb2312.html",
 ]
 
 
@@ -507,7 +521,7 @@ def test_samples_and_bad_files_in_one_run(tree, tmp_path):
 
     out, err, code = run(*args, "--parent", "/xinwen/")
     assert code == 1 and "Traceback" not in out + err
-    assert "5 of 16 files failed" in err
+    assert "5 of 18 files failed" in err
     for name, reason in [
         ("empty.htm", "文件是空的"),
         ("picture.htm", "这是二进制文件"),

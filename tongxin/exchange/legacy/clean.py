@@ -51,7 +51,7 @@ _TOOLBAR_TOKEN_RE = re.compile(
     rf"|{_NOT_CJK_BEFORE}(?:我要打印|(?:打印|列印)(?:本页|此页|文章|页面|本文)"
     r"|关闭(?:窗口|本页|页面|视窗)|返回(?:顶部|首页|主页|列表|上一页|上页)|收藏(?:本页|此页|本文|文章)"
     r"|加入收藏|设为首页|纠错|大字版|无障碍|背景色"
-    rf"|保存(?:本页|此页)|阅读原文){_NOT_CJK_AFTER}"
+    rf"|保存(?:本页|此页)|阅读原文|举报\s*/\s*反馈){_NOT_CJK_AFTER}"
     # Bare words in brackets: 【打印】【关闭】.
     r"|[【\[]\s*(?:打印|列印|关闭|收藏|保存|返回|默认)\s*[】\]]"
     r"|[【\[]\s*(?:大|中|小)\s*[】\]]|[【\[]?\s*大\s+中\s+小\s*[】\]]?|\b(?:print|close)\b",
@@ -109,7 +109,9 @@ _COPYRIGHT_RE = re.compile(
     # A content farm's disclaimer under the article it copied.
     r"|如有侵权|侵删|版权归.{0,12}所有|本文来自网络|本文来源于网络|文章来源于网络|仅供学习交流"
     # Government sites' footer: who runs the site, and the error-report button.
-    r"|^(?:主办|承办|协办|维护|运维|管理)(?:单位)?\s*[：:]|政府网站找错|网站纠错|我要纠错",
+    r"|^(?:主办|承办|协办|维护|运维|管理)(?:单位)?\s*[：:]|政府网站找错|网站纠错|我要纠错"
+    # A portal's disclaimer under an article from one of its accounts.
+    r"|^声明\s*[：:].{0,40}(?:仅代表|信息存储空间|信息发布平台)|信息存储空间服务",
     re.I,
 )
 # Calls to like, follow and pass on, under WeChat articles and farm copies.
@@ -124,7 +126,9 @@ _RELATED_RE = re.compile(
     r"|本周|本週|今日|热读|熱讀|往期|(?:点击|阅读|浏览)(?=排行))"
     r"(?:文章|新闻|新聞|阅读|閱讀|链接|鏈接|連結|报道|報道|推荐|推薦|资讯|資訊|专题|專題|内容|內容"
     r"|排行|文章推荐|图文|圖文|视频|視頻|热点|熱點|榜|精彩)?\s*[】\]』」]?\s*[：:]?\s*(?:>+|more|更多)?$"
-    r"|^(?:上一篇|下一篇|上一條|下一條|上一条|下一条|上篇|下篇)\s*[：:]",
+    r"|^(?:上一篇|下一篇|上一條|下一條|上一条|下一条|上篇|下篇)\s*[：:]"
+    # A portal's link back under the article it carried: 返回搜狐，查看更多.
+    r"|^返回\S{1,8}?[，,]?\s*查看更多",
     re.I,
 )
 _COMMENT_RE = re.compile(

@@ -180,10 +180,14 @@ def _no_one(value: str) -> bool:
     return bool(words) and all(w.lower() in _ACCOUNTS or w in _NO_SOURCE for w in words)
 
 
+# A portal's editor code after the name: 王小丽_NBJ11234.
+_EDITOR_CODE_RE = re.compile(r"_[A-Za-z]{1,6}\d{2,}$")
+
+
 def _names(value: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT_RE.split(value.strip(_STRIP)):
-        part = part.strip(_STRIP)
+        part = _EDITOR_CODE_RE.sub("", part.strip(_STRIP))
         if part.lower() in _ACCOUNTS or re.fullmatch(r"[\W\d_]*", part):
             continue
         if part and len(part) <= 20 and not _DATE_RE.search(part):

@@ -27,6 +27,7 @@ _TITLE_MAX = 80
 _TITLE_SPLIT_RE = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+|-{2,}|(?<![\d\s-])-(?![\d\s-])")
 # Links in a row, none of them prose: a list of other articles or a menu.
 _LIST_RUN = 3
+_ORIGINAL_TITLE_RE = re.compile(r"^[【\[(（]?\s*原标题\s*[：:]\s*(.+?)\s*[】\])）]?$")
 # A "?" between Chinese characters: a character an old converter could not write.
 _LOST_CHAR_RE = re.compile(r"(?<=[\u4e00-\u9fff])\?+(?=[\u4e00-\u9fff])")
 
@@ -475,6 +476,14 @@ def _body(
             body, seen, kept_text = [], {title_key}, ""
             # The farm's own date and counters above it are not the article's.
             meta.clear()
+            continue
+        original = _ORIGINAL_TITLE_RE.match(item.text)
+        if original and len(body) <= 1 and _title_like(original.group(1), marked=True):
+            # 原标题：… at the top: a portal or a farm retitled the article it carried.
+            removed["wrapper"] += 1
+            title, title_line = original.group(1), item.line.number
+            title_key = _key(title)
+            seen.add(title_key)
             continue
         if key in seen or (len(key) >= 20 and key in kept_text) or _repeats(key, seen):
             removed["duplicate"] += 1
