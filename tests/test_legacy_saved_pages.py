@@ -267,6 +267,15 @@ def test_taiwan_charity_page_in_big5_with_mojibake_and_converter_leftovers():
     assert_clean(a)
 
 
+def test_characters_a_converter_could_not_write_are_noted():
+    # 们 and 喆 have no Big5 code: an old converter wrote "?" for them.
+    page = "愛心課輔班開學\n2020年9月1日\n社工陳?明帶著孩子?走進教室，開始新學期的課輔。\n"
+    a = read_article(page.replace("?", "\ufffe").encode("cp950", errors="replace"))
+    assert a.encoding == "big5"
+    assert texts(a) == ["社工陳?明帶著孩子?走進教室，開始新學期的課輔。"]
+    assert any("2 处“?”" in note for note in a.notes)
+
+
 @pytest.mark.parametrize(
     ("name", "encoding", "script"),
     [("pinyin_zhuyin_gbk.txt", "gb18030", "hans"), ("pinyin_zhuyin_big5.txt", "big5", "hant")],
