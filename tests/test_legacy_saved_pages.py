@@ -201,6 +201,17 @@ def test_spam_in_boxes_too_small_to_see_is_removed():
     assert a.removed["spam"] == 3
 
 
+@pytest.mark.parametrize(
+    ("author", "credit"),
+    [("李梅", [("作者", ["李梅"])]), ("某某县妇联", []), ("网站管理员", []), ("admin", [])],
+)
+def test_author_meta_tag_credits_people_only(author, credit):
+    page = f"""<html><head><meta charset="utf-8"><meta name="author" content="{author}">
+<title>县妇联开展家庭教育讲座</title></head><body><h1>县妇联开展家庭教育讲座</h1>
+<p>2023-06-02</p><p>6月1日，县妇联在儿童之家开展家庭教育讲座，50余名家长参加。</p></body></html>"""
+    assert read_article(page.encode()).meta.credits == credit
+
+
 def test_content_farm_that_rewrote_the_title_keeps_the_copied_article_only():
     a = article("farm_rewritten_title.html")
     assert a.title == "县民政局提高困境儿童基本生活费标准"

@@ -340,6 +340,26 @@ def is_meta_line(text: str, rest: str, meta: Meta) -> bool:
     return len(leftover) <= 2 and len(text) <= 200
 
 
+# What ends the name of an organisation, not a person's: 县民政局, 某某网, 区妇联.
+_ORGANISATION_END_RE = re.compile(
+    r"(?:局|会|會|联|聯|部|办|辦|中心|政府|网|網|站|院|委|厅|廳|处|處|科|室|社|台|报|報|号|號|所|馆|館"
+    r"|队|隊|团|團|校|园|園|司|组|組|员|員|协会|基金)$"
+)
+
+
+def author_credit(value: str) -> Meta:
+    """The credit a page's author <meta> gives: 作者 and the names in it that are people."""
+    meta = Meta()
+    names = [
+        name
+        for name in _names(value)
+        if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", name) and not _ORGANISATION_END_RE.search(name)
+    ]
+    if names:
+        meta.credits.append(("作者", names))
+    return meta
+
+
 def dateline_credits(paragraph: str) -> Meta:
     """Credits in a news dateline: 本报讯（记者 张三 通讯员 李四）5月28日，…"""
     m = _DATELINE_RE.match(paragraph)

@@ -342,6 +342,10 @@ def read_article(data: bytes, name: str = "") -> Article:
     if doc.meta.get("source") and not meta.source_name:
         meta.source_name = doc.meta["source"][:120]
     meta.merge(extract.dateline_credits(body[0][1]))
+    if doc.meta.get("author") and not meta.credits:
+        # <meta name="author">, as WeChat writes its articles' author: people only, not the
+        # site or the account that typed the page in.
+        meta.merge(extract.author_credit(doc.meta["author"]))
     script, notes = _script(title, body)
     if not meta.date and date_from_name(name):
         meta.date = date_from_name(name)
