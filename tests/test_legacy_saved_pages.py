@@ -381,6 +381,18 @@ def test_title_only_in_the_title_tag_and_the_date_only_in_the_file_name():
     assert read_article(data).meta.date is None
 
 
+def test_title_tag_that_names_the_site_first():
+    a = article("site_name_first_in_title.html")
+    # “某某县民政局_标题”: the logo's text is the site's name, the bold line the title.
+    assert a.title == "县民政局召开2024年儿童福利工作会议"
+    assert texts(a) == [
+        "3月5日，县民政局召开2024年儿童福利工作会议，总结去年工作，部署今年任务。",
+        "会议要求，要进一步织密困境儿童保障网，落实各项保障政策。",
+        "2024年3月6日",  # the signature's date stays in the text
+    ]
+    assert a.meta.date == datetime(2024, 3, 6)
+
+
 def test_one_cell_of_br_lines_in_big5_declared_as_gb2312():
     a = article("charity_br_big5_declared_gb2312.html")
     assert (a.encoding, a.script) == ("big5", "hant")  # the declaration is only a hint
@@ -502,6 +514,7 @@ SAMPLES = [
     "t20210315_4567.html",
     "portal_original_title.html",
     "charity_br_big5_declared_gb2312.html",
+    "site_name_first_in_title.html",
 ]
 
 
@@ -541,7 +554,7 @@ def test_samples_and_bad_files_in_one_run(tree, tmp_path):
 
     out, err, code = run(*args, "--parent", "/xinwen/")
     assert code == 1 and "Traceback" not in out + err
-    assert "5 of 18 files failed" in err
+    assert "5 of 19 files failed" in err
     for name, reason in [
         ("empty.htm", "文件是空的"),
         ("picture.htm", "这是二进制文件"),

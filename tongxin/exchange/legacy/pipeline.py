@@ -103,10 +103,24 @@ def _hint_titles(doc) -> tuple[list[str], list[str]]:
     strong, weak = [], []
     for text in (doc.meta.get("title", ""), doc.head_title):
         text, _ = strip_spam_segments(text)
-        parts = [_key(p) for p in _TITLE_SPLIT_RE.split(text) if len(p) >= 4 and not is_spam(p)]
-        strong += parts[:1]
-        weak += parts[1:]
+        parts = [p for p in _TITLE_SPLIT_RE.split(text) if len(p) >= 4 and not is_spam(p)]
+        if len(parts) > 1 and _site_name(parts[0]) and not _site_name(parts[-1]):
+            # “网站名_标题”: the site first, the article last.
+            parts = [parts[-1], *parts[:-1]]
+        strong += [_key(p) for p in parts[:1]]
+        weak += [_key(p) for p in parts[1:]]
     return strong, weak
+
+
+_SITE_NAME_RE = re.compile(
+    r"(?:局|政府|网|網|网站|網站|官网|官網|门户|門戶|会|會|联|聯|中心|委员会|委員會|办公室|辦公室|基金)$"
+)
+
+
+def _site_name(part: str) -> bool:
+    """A part of a <title> that names the site, not an article: short, ending as an
+    organisation's or a site's name does."""
+    return len(part.strip()) <= 16 and bool(_SITE_NAME_RE.search(part.strip()))
 
 
 def _named(key: str, hints: list[str]) -> bool:
@@ -198,7 +212,16 @@ def _mark_site_names(items: list[Item], hints: tuple[list[str], list[str]]) -> N
             continue
         key = _key(item.text)
         heads = item.line.title_hint or item.line.tag in ("h1", "h2", "h3")
-        if key in weak and key not in strong and not heads and not _meta_follows(items, i):
+        # Site and section names are short; a headline that a “网站名_标题” <title> names
+        # second is longer, and stays a candidate.
+        short = len(item.text) <= 16
+        if (
+            key in weak
+            and key not in strong
+            and short
+            and not heads
+            and not _meta_follows(items, i)
+        ):
             item.kind = "nav"
 
 
