@@ -393,6 +393,15 @@ def test_title_tag_that_names_the_site_first():
     assert a.meta.date == datetime(2024, 3, 6)
 
 
+@pytest.mark.parametrize(
+    "head", ["某某县民政局--我县开展困境儿童排查工作", "我县开展困境儿童排查工作 - 某某县民政局"]
+)
+def test_title_from_the_title_tag_alone_skips_the_site_name(head):
+    page = f"<html><head><title>{head}</title></head><body>"
+    page += "<p>近日，我县开展困境儿童排查工作，共排查儿童1200名。</p></body></html>"
+    assert read_article(page.encode()).title == "我县开展困境儿童排查工作"
+
+
 def test_one_cell_of_br_lines_in_big5_declared_as_gb2312():
     a = article("charity_br_big5_declared_gb2312.html")
     assert (a.encoding, a.script) == ("big5", "hant")  # the declaration is only a hint

@@ -387,7 +387,10 @@ def _title_from_head(doc) -> str:
     """No line of the page heads it: the first part of its <title> (or title <meta>)."""
     for text in (doc.meta.get("title", ""), doc.head_title):
         text, _ = strip_spam_segments(text)
-        first = _TITLE_SPLIT_RE.split(text)[0] if text else ""
+        parts = [p.strip() for p in _TITLE_SPLIT_RE.split(text) if p.strip()] if text else []
+        if len(parts) > 1 and _site_name(parts[0]) and not _site_name(parts[-1]):
+            parts = [parts[-1]]  # “网站名_标题”
+        first = parts[0] if parts else ""
         if first and not is_spam(first) and _title_like(first, marked=True):
             return first
     raise LegacyError("找不到可以识别的标题（文件里没有像标题的一行，也没有 <title>）")
