@@ -120,6 +120,19 @@ def test_county_bureau_news_page_in_gbk_tables():
     assert not any(f.kind == "landline" for f in a.flags)
 
 
+def test_county_page_copied_as_gbk_text():
+    a = article("county_news_copied_gbk.txt")
+    assert a.encoding == "gb18030"
+    assert a.title == "某某县民政局开展“情暖童心”困境儿童走访慰问活动"
+    assert (a.meta.date, a.meta.source_name) == (datetime(2021, 6, 1), "某某县民政局")
+    assert credits(a) == [("通讯员", ["刘红", "赵丽"])]
+    assert len(a.paragraphs) == 2
+    assert texts(a)[1].startswith("在河口乡，走访组为12名困境儿童送去了书包")
+    # The left column's section names are menu, not the title or text.
+    assert a.removed["nav"] == 5 and a.removed["related"] >= 2
+    assert_clean(a)
+
+
 def test_county_notice_with_br_lines_keeps_its_signature_and_drops_the_footer():
     a = article("county_notice_gbk.html")
     assert a.encoding == "gb18030"
