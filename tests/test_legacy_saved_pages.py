@@ -120,6 +120,17 @@ def test_county_bureau_news_page_in_gbk_tables():
     assert not any(f.kind == "landline" for f in a.flags)
 
 
+def test_utf8_spam_injected_into_a_gbk_page_is_read_as_utf8_and_removed():
+    data = (PAGES / "county_news_gbk.html").read_bytes()
+    spam = "<p>澳门新葡京娱乐城_国产精品_无码在线视频_九游会官网</p>\n".encode()
+    at = data.index(b'<table width="96%"')
+    a = read_article(data[:at] + spam + data[at:])
+    clean = article("county_news_gbk.html")
+    assert a.encoding == "gb18030"
+    assert (a.title, texts(a)) == (clean.title, texts(clean))
+    assert a.removed["spam"] == 1 and "garbage" not in a.removed and "pinyin" not in a.removed
+
+
 def test_county_page_copied_as_gbk_text():
     a = article("county_news_copied_gbk.txt")
     assert a.encoding == "gb18030"

@@ -160,5 +160,28 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if best is None or (best[0][0] < 0.02 and len(_HAN_RE.findall(best[2])) >= 20):
         raise LegacyError("无法识别文字编码（不是 UTF-8、GB18030/GBK 或 Big5），或文件已损坏")
     _, codec, text, bad = best
+    if codec != "utf-8":
+        text = _utf8_lines(data, codec, text)
+        bad = text.count("\ufffd")
     name = "big5" if codec in ("cp950", "big5hkscs") else codec
     return Decoded(text, name, bad)
+
+
+def _utf8_lines(data: bytes, codec: str, text: str) -> str:
+    """A GBK or Big5 page with lines in UTF-8 (injected by whoever hacked the site, or pasted
+    in by an editor): those lines read as UTF-8, not as mojibake. A line counts as UTF-8 when
+    it decodes strictly and holds Chinese characters; text in GBK or Big5 practically never
+    does."""
+    lines = data.split(b"\n")
+    fixed, changed = [], False
+    for line in lines:
+        try:
+            as_utf8 = line.decode("utf-8")
+        except UnicodeDecodeError:
+            as_utf8 = ""
+        if len(_HAN_RE.findall(as_utf8)) >= 2:
+            changed = True
+            fixed.append(as_utf8)
+        else:
+            fixed.append(line.decode(codec, errors="replace"))
+    return "\n".join(fixed) if changed else text
