@@ -131,6 +131,15 @@ def test_utf8_spam_injected_into_a_gbk_page_is_read_as_utf8_and_removed():
     assert a.removed["spam"] == 1 and "garbage" not in a.removed and "pinyin" not in a.removed
 
 
+def test_a_line_of_utf8_once_read_as_gbk_is_read_back():
+    line = "县民政局为困境儿童发放基本生活费"
+    mojibake = line.encode("utf-8").decode("gb18030")  # 鍘挎皯鏀垮眬涓哄洶澧冨効…
+    page = f"关于发放困境儿童基本生活费的公示\n2022-01-10\n{mojibake}\n各乡镇要做好发放工作。\n"
+    a = read_article(page.encode())
+    assert texts(a) == [line, "各乡镇要做好发放工作。"]
+    assert any("鍏充簬" in note for note in a.notes)
+
+
 def test_county_page_copied_as_gbk_text():
     a = article("county_news_copied_gbk.txt")
     assert a.encoding == "gb18030"

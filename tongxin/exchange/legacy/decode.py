@@ -61,6 +61,7 @@ class Decoded:
     text: str
     encoding: str  # utf-8, gb18030 or big5
     replaced: int  # undecodable byte sequences replaced (then dropped as garbage)
+    repaired: int = 0  # lines of mojibake read back as the UTF-8 they were
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -139,7 +140,8 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if _looks_binary(data):
         raise LegacyError("这是二进制文件（图片、PDF、压缩包等），不是保存的网页或文本")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", 0)
+        text, repaired = repair_mojibake(data.decode("utf-8"))
+        return Decoded(text, "utf-8", 0, repaired)
     except UnicodeDecodeError:
         pass
     declared = _ALIASES.get((declared or "").lower()) or _declared(data)
@@ -164,7 +166,31 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         text = _utf8_lines(data, codec, text)
         bad = text.count("\ufffd")
     name = "big5" if codec in ("cp950", "big5hkscs") else codec
-    return Decoded(text, name, bad)
+    text, repaired = repair_mojibake(text)
+    return Decoded(text, name, bad, repaired)
+
+
+# Mojibake: UTF-8 once read as GBK and saved again (关于 became 鍏充簬), usually when a site
+# moved from one encoding to the other. Such a line scores almost no Chinese words; read
+# back as UTF-8 it scores like prose.
+_MOJIBAKE_MIN_HAN = 6
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """`text` with its lines of GBK-read UTF-8 read back, and how many were."""
+    lines = text.split("\n")
+    repaired = 0
+    for i, line in enumerate(lines):
+        han = _HAN_RE.findall(line)
+        if len(han) < _MOJIBAKE_MIN_HAN or chinese_score(line) >= 0.1:
+            continue
+        raw = line.replace("\ufffd", "?").encode("gb18030", errors="replace")
+        back = raw.decode("utf-8", errors="replace")
+        if back.count("\ufffd") * 10 > len(back) or chinese_score(back) < 0.3:
+            continue
+        lines[i] = back
+        repaired += 1
+    return ("\n".join(lines), repaired) if repaired else (text, 0)
 
 
 def _utf8_lines(data: bytes, codec: str, text: str) -> str:

@@ -373,6 +373,10 @@ def read_article(data: bytes, name: str = "") -> Article:
     if not meta.date and date_from_name(name):
         meta.date = date_from_name(name)
         notes.append(f"页面上没有发布日期，已按文件名取为 {meta.date:%Y-%m-%d}，请核对")
+    if decoded.repaired:
+        notes.append(
+            f"{decoded.repaired} 行是 UTF-8 被当作 GBK 读过的乱码（如“鍏充簬”），已还原，请核对"
+        )
     lost = len(_LOST_CHAR_RE.findall("\n".join([title, *(p for _, p in body)])))
     if lost:
         notes.append(f"有 {lost} 处“?”夹在汉字中间，多为旧转换器无法转换的字，请对照原文补上")
