@@ -1,14 +1,16 @@
 """How well the privacy check tells leaky story texts from clean ones, on our own test set.
 
-    .venv/bin/python benchmarks/privacy_eval.py [--show-misses]
+    .venv/bin/python benchmarks/privacy_eval.py [--show-misses] [--cases FILE ...]
 
-Reads tests/privacy_cases/cases.json: realistic story sentences in both scripts, each with
-the identity record it belongs to, marked leaky (one identifying item) or clean, and split
-into `tune` (what the patterns were developed against) and `holdout` (written with the set
-and not tuned on). A text is "held back" when `find_leaks` reports anything, as the guard
-would. Prints, per split: leaky texts held back (recall, the target is ≥ 95 %), clean texts
-held back (the target is ≤ 5 %) and precision. Pure Python, no database, a second or two
-(jieba loads its dictionary once).
+Reads every set in tests/privacy_cases/ (or the files given): realistic story texts in both
+scripts, each with the identity record it belongs to, marked leaky (one identifying item) or
+clean, and split into `tune` (what the patterns were developed against) and held-out splits
+(written before the patterns were tuned on them): cases.json (`tune`, `holdout`,
+`holdout2`) and holdout_a15.json (`holdout_a15`, 110 leaky and 69 clean stories of three to
+six sentences, written from issue 15 alone). A text is "held back" when `find_leaks` reports
+anything, as the guard would. Prints, per set and split: leaky texts held back (recall, the
+target is ≥ 95 %), clean texts held back (the target is ≤ 5 %) and precision. Pure Python,
+no database, a second or two (jieba loads its dictionary once).
 """
 
 import argparse
@@ -21,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from stories.privacy import collect_private_values, find_leaks  # noqa: E402
 
-CASES = ROOT / "tests" / "privacy_cases" / "cases.json"
+CASES_DIR = ROOT / "tests" / "privacy_cases"
+CASES = CASES_DIR / "cases.json"
+CASE_FILES = sorted(CASES_DIR.glob("*.json"))
 
 
 def load_cases(path=CASES):
@@ -54,27 +58,29 @@ def evaluate(records, cases):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true", help="print each wrong case")
+    parser.add_argument("--cases", nargs="+", type=Path, default=CASE_FILES, help="case files")
     args = parser.parse_args()
-    records, cases = load_cases()
-    results = evaluate(records, cases)
     print(
-        f"{'split':8} {'leaky':>6} {'held':>5} {'recall':>7}  {'clean':>6} {'held':>5} "
-        f"{'FP rate':>7}  {'precision':>9}"
+        f"{'set':18} {'split':12} {'leaky':>6} {'held':>5} {'recall':>7}  {'clean':>6} "
+        f"{'held':>5} {'FP rate':>7}  {'precision':>9}"
     )
-    for split in sorted(results):
-        r = results[split]
-        leaky, clean = r["tp"] + r["fn"], r["fp"] + r["tn"]
-        recall = r["tp"] / leaky if leaky else 1.0
-        fp_rate = r["fp"] / clean if clean else 0.0
-        precision = r["tp"] / (r["tp"] + r["fp"]) if r["tp"] + r["fp"] else 1.0
-        print(
-            f"{split:8} {leaky:>6} {r['tp']:>5} {recall:>7.1%}  {clean:>6} {r['fp']:>5} "
-            f"{fp_rate:>7.1%}  {precision:>9.1%}"
-        )
-        if args.show_misses:
-            for case in r["misses"]:
-                label = "missed leak" if case["leaky"] else "false alarm"
-                print(f"  {label} [{case['kind']}]: {case['text']}")
+    for path in args.cases:
+        records, cases = load_cases(path)
+        results = evaluate(records, cases)
+        for split in sorted(results):
+            r = results[split]
+            leaky, clean = r["tp"] + r["fn"], r["fp"] + r["tn"]
+            recall = r["tp"] / leaky if leaky else 1.0
+            fp_rate = r["fp"] / clean if clean else 0.0
+            precision = r["tp"] / (r["tp"] + r["fp"]) if r["tp"] + r["fp"] else 1.0
+            print(
+                f"{path.name:18} {split:12} {leaky:>6} {r['tp']:>5} {recall:>7.1%}  {clean:>6} "
+                f"{r['fp']:>5} {fp_rate:>7.1%}  {precision:>9.1%}"
+            )
+            if args.show_misses:
+                for case in r["misses"]:
+                    label = "missed leak" if case["leaky"] else "false alarm"
+                    print(f"  {label} [{case['kind']}]: {case['text']}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from tongxin.core.models import (
     TongxinPage,
 )
 from tongxin.core.paginate import paginate
+from tongxin.core.routing import parent_of
 from tongxin.core.visibility import visible
 
 from .blocks import body_field
@@ -607,10 +608,7 @@ class EpisodePage(TongxinPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Routing found the series on its way here and left it as the cached parent: no query.
-        series = self.get_parent().specific if self.depth > 1 else None
-        if series is not None and not isinstance(series, SeriesPage):
-            series = None
+        series = parent_of(self, SeriesPage)
         previous_episode = next_episode = None
         if series is not None:
             previous_episode, next_episode = self.neighbours(series)

@@ -26,6 +26,21 @@ FIELD_OF_LABEL = {
 }
 
 
+def approval_ends_workflow(page):
+    """Would approving the page's current task end its workflow (which then publishes the
+    latest revision)? True when no other active task of the workflow is left to approve."""
+    state = page.current_workflow_state
+    if state is None or state.status != state.STATUS_IN_PROGRESS:
+        return False
+    current = state.current_task_state
+    later_tasks = (
+        Task.objects.filter(workflow_tasks__workflow=state.workflow, active=True)
+        .exclude(task_states__in=state.successful_task_states)
+        .exclude(pk=current.task_id if current else None)
+    )
+    return not later_tasks.exists()
+
+
 class StoryForm(TongxinPageForm):
     """Holds back the publish button (and refuses the final workflow approval) while the
     privacy guard finds a problem, and says which field and what matched (masked: the editor
@@ -45,16 +60,7 @@ class StoryForm(TongxinPageForm):
             and self.instance.pk
         ):
             return False
-        state = self.instance.current_workflow_state
-        if state is None or state.status != state.STATUS_IN_PROGRESS:
-            return False
-        current = state.current_task_state
-        later_tasks = (
-            Task.objects.filter(workflow_tasks__workflow=state.workflow, active=True)
-            .exclude(task_states__in=state.successful_task_states)
-            .exclude(pk=current.task_id if current else None)
-        )
-        return not later_tasks.exists()
+        return approval_ends_workflow(self.instance)
 
     def clean(self):
         cleaned = super().clean()

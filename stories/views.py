@@ -7,21 +7,28 @@ message is wrong on both counts, so the publish button goes through these views 
 published, and the editor reads, in Chinese, that it was saved as a draft and every finding
 with its field and position. Other validation errors keep Wagtail's behaviour.
 
+The moderator's final approval is refused the same way wherever it is given: on the edit page
+(an invalid form) and with the approve button of the dashboard, the page listing or the
+workflow modal (`StoryWorkflowActionView`): nothing is approved or published, the workflow
+stays at its last step, and the moderator reads, in Chinese, every finding.
+
 Possible person names the record does not know (`guard.name_warnings`) are shown to the
 people who can see identity records (the privacy reviewers) as warnings after every save.
 """
 
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.views.pages.edit import EditView
+from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.log_actions import log
 
-from .forms import FIELD_OF_LABEL
-from .guard import name_warnings
+from .forms import FIELD_OF_LABEL, approval_ends_workflow
+from .guard import check_story, name_warnings
 from .models import PRIVACY_REFUSAL, StoryPage
 
 
@@ -40,6 +47,22 @@ def held_back_message(request, problems):
         format_html(
             _(
                 "已保存为草稿，没有发布：隐私检查发现 {} 处问题。请逐条修改后再点“发布”。"
+                '<ul class="errorlist">{}</ul>'
+            ),
+            len(problems),
+            items,
+        ),
+    )
+
+
+def refused_approval_message(request, problems):
+    """The banner for a final approval the privacy check refused: nothing approved or live."""
+    items = format_html_join("", "<li>{}</li>", ((_where_and_what(p),) for p in problems))
+    messages.error(
+        request,
+        format_html(
+            _(
+                "没有批准，也没有发布：隐私检查发现 {} 处问题，请修改后再批准。"
                 '<ul class="errorlist">{}</ul>'
             ),
             len(problems),
@@ -120,18 +143,7 @@ class StoryEditView(EditView):
         if not problems or self.expects_json_response:
             return super().form_invalid(form)
         # The moderator's final approval: refused, nothing saved, the workflow stays put.
-        items = format_html_join("", "<li>{}</li>", ((_where_and_what(p),) for p in problems))
-        messages.error(
-            self.request,
-            format_html(
-                _(
-                    "没有批准，也没有发布：隐私检查发现 {} 处问题，请修改后再批准。"
-                    '<ul class="errorlist">{}</ul>'
-                ),
-                len(problems),
-                items,
-            ),
-        )
+        refused_approval_message(self.request, problems)
         self.has_unsaved_changes = True
         return self.render_to_response(self.get_context_data())
 
@@ -172,7 +184,30 @@ class StoryEditView(EditView):
         return response
 
 
+class StoryWorkflowActionView(WorkflowActionView):
+    """The approve button outside the edit page (dashboard, listing, modal). Wagtail would
+    mark the workflow approved and publish the latest revision, which StoryPage.publish then
+    refuses without a word to the moderator: the story would sit approved and not live.
+    The last approval is checked first instead and, when held back, not given."""
+
+    def post(self, request, *args, **kwargs):
+        page = self.object.specific
+        if self.action_name == "approve" and approval_ends_workflow(page):
+            revision = page.get_latest_revision()
+            problems = check_story(revision.as_object()) if revision else []
+            if problems:
+                log_refusal(page, request.user, revision, problems)
+                refused_approval_message(request, problems)
+                if request.headers.get("x-requested-with") == "XMLHttpRequest":
+                    return self.render_modal_json(
+                        request, {"step": "success", "redirect": self.redirect_url}
+                    )
+                return redirect(self.redirect_url)
+        return super().post(request, *args, **kwargs)
+
+
 class StoryPageViewSet(PageViewSet):
     model = StoryPage
     add_view_class = StoryCreateView
     edit_view_class = StoryEditView
+    workflow_action_view_class = StoryWorkflowActionView

@@ -2,6 +2,7 @@
 and ALLOWED_HOSTS given with spaces or commas."""
 
 import io
+import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,9 +18,13 @@ from .factories import NewsPageFactory
 
 pytestmark = pytest.mark.django_db
 
+FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
+
 
 class TestSlugs:
-    @pytest.mark.parametrize("slug", ["ａｂｃ", "ABC", "Abc", "ａBc"])
+    @pytest.mark.parametrize(
+        "slug", ["ａｂｃ", "ABC", "Abc", "ａBc", "abc ", " ABC", "ａｂｃ\u3000"]
+    )
     def test_look_alikes_are_duplicates_among_siblings(self, site_tree, slug):
         NewsPageFactory(parent=site_tree.news_index, slug="abc")
         page = NewsPage(title="另一篇", slug=slug)
@@ -45,7 +50,16 @@ class TestSlugs:
         with pytest.raises(ValidationError):
             site_tree.news_index.add_child(instance=NewsPage(title="x", slug="legacy"))
 
-    def test_the_admin_refuses_a_look_alike(self, client, site_tree, admin_user):
+    @pytest.mark.parametrize(
+        "slug",
+        [
+            str.upper,
+            lambda s: s + "  ",
+            lambda s: " " + s.upper() + "\t",
+            lambda s: unicodedata.normalize("NFKC", s).translate(FULL_WIDTH),
+        ],
+    )
+    def test_the_admin_refuses_a_look_alike(self, client, site_tree, admin_user, slug):
         from wagtail.test.utils.form_data import streamfield
 
         from tests.test_page_models import page_form
@@ -54,9 +68,8 @@ class TestSlugs:
         url = reverse(
             "wagtailadmin_pages:add", args=["campaigns", "newspage", site_tree.news_index.pk]
         )
-        data = page_form(
-            {"title": "重复", "slug": site_tree.news.slug.upper(), "byline": streamfield([])}
-        )
+        look_alike = slug(site_tree.news.slug)
+        data = page_form({"title": "重复", "slug": look_alike, "byline": streamfield([])})
         data["action-publish"] = "action-publish"
         response = client.post(url, data)
         assert response.status_code == 200

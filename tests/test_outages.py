@@ -45,7 +45,7 @@ def assert_outage(response, lang="zh-Hans", heading="网站暂时无法访问", 
         ("/zh-hans/search/?q=儿童", "zh-Hans", "网站暂时无法访问"),
         ("/zh-hant/search/?q=兒童", "zh-Hant", "網站暫時無法連線"),
         ("/zh-hans/feed/rss/", "zh-Hans", "网站暂时无法访问"),
-        ("/zh-hant/qingyun/feed/json/", "zh-Hant", "網站暫時無法連線"),
+        ("/zh-hant/qingyun/feed/atom/", "zh-Hant", "網站暫時無法連線"),
         ("/zh-hans/qingyun/embed/", "zh-Hans", "网站暂时无法访问"),
         ("/sitemap.xml", "zh-Hans", "网站暂时无法访问"),
     ],
@@ -76,6 +76,24 @@ def test_oembed_answers_json(client, site_tree, database_down):
     assert response.status_code == 503
     assert response["Retry-After"]
     assert response.json()["status"] == 503
+
+
+@pytest.mark.parametrize("url", ["/zh-hans/qingyun/feed/json/", "/zh-hant/feed/json/"])
+def test_the_json_feed_answers_json(client, site_tree, database_down, url):
+    """JSON Feed readers parse the answer, as they do the 429 (tongxin.core.ratelimit)."""
+    client.raise_request_exception = False
+    database_down()
+    response = client.get(url)
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert response.json() == {"error": "service unavailable", "status": 503}
+
+
+def test_healthz_says_when_to_retry(client, site_tree, database_down):
+    database_down()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
 
 
 @override_settings(OUTAGE_RETRY_AFTER=300)

@@ -18,7 +18,7 @@ import pytest
 from stories.privacy import KINDS, collect_private_values, find_leaks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from privacy_eval import evaluate, held_back, load_cases  # noqa: E402
+from privacy_eval import CASES_DIR, evaluate, held_back, load_cases  # noqa: E402
 
 RECORDS, CASES = load_cases()
 TUNE = [c for c in CASES if c["split"] == "tune"]
@@ -78,3 +78,44 @@ def test_cases_file_is_valid_json_with_known_records():
     for case in data["cases"]:
         assert case["record"] in data["records"]
         assert set(case) == {"split", "leaky", "kind", "record", "text"}
+
+
+# --- the second held-out set (holdout_a15.json) ----------------------------------------------
+# Whole stories of three to six sentences written from issue 15 alone, before its misses
+# were looked at: every kind the issue names, in both scripts, each leaky story with one
+# identifying item, and clean ones with the public numbers, dates, counts, county-level
+# places, officials, historical figures and pseudonyms of real welfare stories.
+
+SECOND = CASES_DIR / "holdout_a15.json"
+RECORDS2, CASES2 = load_cases(SECOND)
+
+
+def test_the_second_set_is_large_and_varied():
+    leaky = [c for c in CASES2 if c["leaky"]]
+    clean = [c for c in CASES2 if not c["leaky"]]
+    assert len(leaky) >= 80 and len(clean) >= 60
+    traditional = re.compile("[們這裡說學縣鄉鎮號書歲醫]")
+    assert sum(bool(traditional.search(c["text"])) for c in leaky) >= 20
+    assert sum(bool(traditional.search(c["text"])) for c in clean) >= 10
+    sentences = re.compile("[。！？!?]")
+    assert all(3 <= len(sentences.findall(c["text"])) <= 6 for c in CASES2)
+    found = set()
+    for case in leaky:
+        found |= {leak.kind for leak in held_back(RECORDS2, case)}
+    assert found == set(KINDS), set(KINDS) - found
+
+
+def test_the_second_set_meets_the_targets():
+    r = evaluate(RECORDS2, CASES2)["holdout_a15"]
+    recall = r["tp"] / (r["tp"] + r["fn"])
+    false_alarms = r["fp"] / (r["fp"] + r["tn"])
+    assert recall >= 0.95, [c["text"] for c in r["misses"] if c["leaky"]]
+    assert false_alarms <= 0.05, [c["text"] for c in r["misses"] if not c["leaky"]]
+
+
+def test_the_second_set_file_is_valid():
+    data = json.loads(SECOND.read_text(encoding="utf-8"))
+    for case in data["cases"]:
+        assert case["record"] in data["records"]
+        assert set(case) == {"split", "leaky", "kind", "record", "text"}
+        assert case["split"] == "holdout_a15"

@@ -38,7 +38,9 @@ def test_name_variants_of_a_three_character_name():
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("王磊", ["小磊", "阿磊", "王同学", "王某", "王家"]),  # a one-character given name
+        ("王磊", ["小磊", "阿磊", "磊磊", "王同学", "王某", "王家"]),  # one-character given name
+        ("李明", ["小明", "阿明", "李同学", "李某", "李家"]),  # 明明 is an everyday word
+        ("何雨桐", ["雨桐", "小雨桐", "小桐", "阿雨桐", "阿桐", "桐桐", "何同学", "何某", "何家"]),
         ("欧阳娜娜", ["娜娜", "小娜娜", "小娜", "阿娜娜", "阿娜", "欧阳同学", "欧阳某", "欧阳家"]),
         ("阿依古丽·买买提", ["阿依古丽", "买买提"]),
         ("Wang Xiaoming", []),
@@ -194,6 +196,93 @@ def test_leak_keeps_its_old_shape_and_gains_advice():
     assert leak == Leak("摘要", "mobile", "13812345678", leak.message)
     assert Leak("f", "mobile", "x", "m").advice == ""
     assert "机构公开电话" in leak.advice
+
+
+# --- forms found with the second held-out set (tests/privacy_cases/holdout_a15.json) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("身份證號碼為 5201 0220 1503 0351 27，請核對。", "id_card"),
+        ("身份证：520102-20150303-5127。", "id_card"),
+        ("孩子姑姑的电话是187.8512.3344。", "mobile"),
+        ("联系电话：1390 851 2345（孩子妈妈）。", "mobile"),
+        ("孩子妈妈的手机号码为一三九〇八五一二三四五。", "mobile"),
+        ("孩子家里的电话是8123456，爷爷常守在电话旁。", "landline"),
+        ("家里座机：8612345。", "landline"),
+        ("送孩子上学的车是贵 E 3K582。", "licence_plate"),
+        ("孩子住在3号病床，输液已经一周了。", "hospital_bed"),
+        ("她出生于2014年三月十五日，那天下着大雪。", "birth_date"),
+        ("他于2013年9月21日在县医院出生。", "birth_date"),
+        ("羊场镇的集市每五天赶一次。", "place"),
+        ("大灣鎮離縣城有八十多公里。", "place"),
+        ("孩子一家住在坝子组，是全组最困难的一户。", "place"),
+        ("他家在三组，离村委会不远。", "place"),
+        ("她住在岜沙苗寨，寨子里有很多古树。", "place"),
+        ("在光明國小讀三年級的她，每天走一小時的路。", "named_school"),
+        ("她在县一中读高二。", "named_school"),
+        ("她在阳光幼儿园读大班，每天由奶奶接送。", "named_school"),
+        ("孩子住在12号床位，已经住了半个月。", "hospital_bed"),
+    ],
+)
+def test_more_ways_identifiers_are_written(text, kind):
+    assert kinds(text) == [kind]
+
+
+def test_the_last_character_doubled_is_the_childs_name():
+    record = {"real_name": "何雨桐", "pseudonym": "花花"}
+    assert kinds("桐桐今年十岁，每天放学后要走很远的山路。", record) == ["private_value"]
+    # 明明 is an everyday word; 雨雨 is the pseudonym 小雨's, as public as it.
+    assert kinds("他明明很累，却还是把作业写完了。", {"real_name": "李明"}) == []
+    assert kinds("雨雨笑了。", {"real_name": "陈思雨", "pseudonym": "小雨"}) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报名请联系项目负责人王老师，电话13985012345。",
+        "项目官员张丽（电话：13985012345）负责本次走访。",
+        "本次活动由同心公益基金会主办，联系人：刘女士，联系电话：0851-86901234。",
+        "官方微信：tongxin2008，欢迎添加。",
+        "我们的办公地址：贵阳市观山湖区林城西路95号。",
+        "地址：北京市朝阳区建国路88号（基金会秘书处）。",
+        "全县共有中小学120所，其中小学三年级学生4000人。",
+        "镇远县的古城是著名景区。从乡城县到稻城县要开六个小时。",
+        "志愿者们住在镇上的旅馆；我们住在项目组安排的宿舍里。",
+        "这批物资重1390.85公斤，价值12.34万元。2023年至2025年，共有15 20 30名志愿者参与。",
+        "学校建于1958年9月1日。生日会将于2025年7月20日在社区活动中心举行。",
+        "病房里还有另外两个孩子，三张病床挨在一起。",
+    ],
+)
+def test_organisations_and_everyday_numbers_still_pass(text):
+    assert kinds(text) == []
+
+
+def test_a_name_inside_an_aabb_wish_is_not_the_name():
+    record = {"real_name": "李平安"}
+    assert kinds("祝孩子们平平安安、健健康康。", record) == []
+    assert kinds("平安今年六岁。", record) == ["private_value"]
+    assert kinds("祝她快快乐乐地成长。", {"real_name": "王欣乐"}) == []
+    assert kinds("乐乐今年八岁。", {"real_name": "王欣乐"}) == ["private_value"]
+
+
+def test_an_official_sharing_the_childs_surname_is_not_the_child():
+    record = {"real_name": "王磊", "pseudonym": "石头"}
+    assert kinds("县民政局局长王某某在座谈会上讲话。社工王某表示将持续跟进。", record) == []
+    assert kinds("王某某今年十岁，由奶奶抚养。", record) == ["private_value"]
+    # 同学 is a pupil whatever follows: 王同学代表全班发言 is the child.
+    assert kinds("王同学代表全班发言。", record) == ["private_value"]
+
+
+def test_an_organisation_named_in_brackets_after_its_number():
+    assert kinds("联系电话：0851-86901234（基金会办公室）。") == []
+    assert kinds("联系电话：0851-86901234（孩子奶奶）。") == ["landline"]
+
+
+def test_a_contact_label_does_not_cover_a_family_number():
+    assert kinds("报名请联系孩子妈妈，电话13985012345。") == ["mobile"]
+    assert kinds("孩子家的地址：人民路12号（基金会资助）。") == ["street_address"]
 
 
 # --- person names the record does not know ------------------------------------------------------

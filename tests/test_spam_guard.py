@@ -44,6 +44,22 @@ LEGITIMATE = [
     "警惕网络色情对儿童的伤害",
     "a < b && c > d，<不是标签>",
     "A&B 慈善合作 <br>",
+    # Names, places and reports that share characters with the list's terms.
+    "伟哥哥带着小明去上学",
+    "张伟哥是社区的志愿者",
+    "火车站群众自发捐款",
+    "澳门金沙城中心举办慈善晚会",
+    "南京市六合区儿童福利院",
+    "六合村留守儿童之家",
+    "社区老年活动中心棋牌室",
+    "打击代孕等违法行为，保护妇女儿童权益",
+    "远离网赌，远离赌球",
+    "禁毒教育：冰毒、摇头丸、K粉的危害",
+    "社工上门服务困境儿童家庭",
+    "博彩业监管新规出台",
+    "威尼斯人的面具节",
+    "快三年没回家的父亲",
+    "彩票代销点的公益金公示",
 ]
 
 # The tricks spammers use to hide a term.
@@ -63,6 +79,19 @@ DISGUISED = [
     ("约炮", "约炮"),
     ("伟哥", "伟哥"),
     ("蜘蛛池", "蜘蛛池"),
+    ("澳、门、新、葡、京", "澳门新葡京"),
+    ("六，合，彩", "六合彩"),
+    ("澳门新蒲京", "新蒲京"),
+    ("开元棋牌官网下载", "开元棋牌"),
+    ("棋牌平台注册送金", "棋牌平台"),
+    ("代孕公司包成功", "代孕公司"),
+    ("试管代孕", "试管代孕"),
+    ("偉哥", "伟哥"),
+    ("美国伟哥哪里买", "美国伟哥"),
+    ("威而鋼", "威而钢"),
+    ("出售冰毒", "出售冰毒"),
+    ("k 粉 货到付款", "k粉货到付款"),
+    ("博彩导航", "博彩导航"),
 ]
 
 
@@ -109,6 +138,9 @@ class TestTerms:
     def test_fold_keeps_sentence_boundaries(self):
         assert fold("成人，视频") == "成人|视频"
         assert fold("Ａ Ｂ.c") == "abc"
+        # Punctuation between single characters is spacing, not a sentence break.
+        assert fold("澳、门，新") == "澳门新"
+        assert fold("是、否，长大成人，视频") == "是否|长大成人|视频"
 
     def test_shipped_list_compiles(self):
         assert len(shipped_terms()) > 50

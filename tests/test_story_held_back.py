@@ -8,13 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import PageLogEntry
+from wagtail.users.models import UserProfile
 
 from stories.models import StoryPage
 from stories.roles import PRIVACY_OFFICERS
 from tongxin.editorial.roles import EDITORS
 
 from .factories import build_site_tree
-from .test_story_guard import CLEAN_TEXT, live_text, post_edit, story_form
+from .test_story_guard import CLEAN_TEXT, leaking_revision, live_text, post_edit, story_form
 
 LEAKY = "<p>她家在花溪乡白岩村，住在儿科二病区12床，生日是2013.09.21。</p>"
 
@@ -103,3 +104,82 @@ def test_editors_without_access_to_identities_get_no_name_warnings(client, tree,
     response = post_edit(client, tree.story, story_form(tree.story, body), publish=False)
     assert response.status_code == 302
     assert "可能含有未登记的人名" not in client.get(response["Location"]).content.decode()
+
+
+# --- the moderator's last approval, outside the edit page ---------------------------------
+
+
+def in_moderation_at_the_last_step(story, html):
+    """The story submitted with `html`, through 初审 and 隐私审核: the 主编's approval is next."""
+    make = get_user_model().objects.create_user
+    editor, reviewer, chief = make("ed"), make("rev"), make("chief2")
+    for user, group in ((editor, "编辑"), (reviewer, "责任编辑"), (chief, "主编")):
+        user.groups.add(Group.objects.get(name=group))
+    leaking_revision(story, user=editor, html=html)
+    page = StoryPage.objects.get(pk=story.pk)
+    state = page.get_workflow().start(page, editor)
+    for _ in range(2):
+        state.refresh_from_db()
+        task_state = state.current_task_state
+        task_state.task.specific.on_action(task_state, reviewer, "approve")
+    state.refresh_from_db()
+    return chief, state
+
+
+def approve_url(page, state):
+    task_state = state.current_task_state
+    return reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk])
+
+
+@pytest.mark.parametrize("xhr", [False, True], ids=["button", "modal"])
+def test_the_last_approval_of_a_leaky_story_is_refused_in_chinese(client, tree, xhr):
+    """The dashboard's and the listing's approve button (and its modal) go through Wagtail's
+    workflow action view, not the edit form: it would mark the workflow approved while the
+    guard quietly kept the story offline. It is refused first, and the moderator told."""
+    chief, state = in_moderation_at_the_last_step(tree.story, LEAKY)
+    before = live_text(tree.story)
+    client.force_login(chief)
+    headers = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if xhr else {}
+    response = client.post(approve_url(tree.story, state), **headers)
+    if xhr:
+        assert response.json()["step"] == "success"
+        html = client.get(response.json()["redirect"]).content.decode()
+    else:
+        assert response.status_code == 302
+        html = client.get(response["Location"]).content.decode()
+
+    assert "没有批准，也没有发布：隐私检查发现 5 处问题，请修改后再批准。" in html
+    assert "白*村" in html and "第 7 个字起" in html
+    assert "The page could not be" not in html and "has been approved" not in html
+    state.refresh_from_db()
+    assert state.status == state.STATUS_IN_PROGRESS
+    assert state.current_task_state.task.name == "终审"
+    assert live_text(tree.story) == before
+    entry = PageLogEntry.objects.get(page=tree.story, action="tongxin.privacy_guard.refused")
+    assert "白岩" not in str(entry.data)
+
+
+def test_the_last_approval_of_a_clean_story_publishes(client, tree):
+    chief, state = in_moderation_at_the_last_step(tree.story, CLEAN_TEXT)
+    client.force_login(chief)
+    assert client.post(approve_url(tree.story, state)).status_code == 302
+    state.refresh_from_db()
+    assert state.status == state.STATUS_APPROVED
+    assert "图书室" in live_text(tree.story)[1]
+
+
+def test_traditional_chinese_editors_read_the_held_back_message_in_taiwan_usage(
+    client, tree, superuser
+):
+    profile = UserProfile.get_for_user(superuser)
+    profile.preferred_language = "zh-hant"
+    profile.save()
+    client.force_login(superuser)
+    html = post_edit(client, tree.story, story_form(tree.story, LEAKY)).content.decode()
+    assert "已儲存為草稿，沒有發布：隱私檢查發現 5 處問題" in html
+    assert "The page could not be" not in html
+    url = reverse("wagtailadmin_pages:add", args=["stories", "storypage", tree.story_index.pk])
+    data = story_form(tree.story, LEAKY, slug="held-back-hant", title="新故事")
+    data["action-publish"] = "action-publish"
+    html = client.post(url, data, follow=True).content.decode()
+    assert "已儲存為草稿，沒有發布" in html and "The page could not be" not in html

@@ -36,7 +36,14 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-from .names import NameVariant, NameWarning, find_name_warnings, name_variants
+from .names import (
+    NameVariant,
+    NameWarning,
+    find_name_warnings,
+    in_aabb_word,
+    name_variants,
+    public_role_around,
+)
 from .patterns import _overlaps, _pattern_hits, id_card_checksum_ok, public_digits
 from .places import named_school_hits, place_hits
 from .record import collect_private_values, date_forms, phone_forms
@@ -125,7 +132,9 @@ class Leak:
 
 
 def _private_hits(
-    prep: _Prepared, values: list[tuple[str, str]]
+    prep: _Prepared,
+    values: list[tuple[str, str]],
+    surname_forms: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[tuple[int, int, str, str]]:
     hits: list[tuple[int, int, str, str]] = []
     seen: set[tuple[int, int]] = set()
@@ -140,6 +149,12 @@ def _private_hits(
                 end = compact.original(found + len(needle) - 1) + 1
                 found = compact.text.find(needle, found + 1)
                 if (start, end) in seen or not _word_bounded(visible, start, end):
+                    continue
+                # 局长王某某, 社工王某: an adult in a public role who shares the surname.
+                if pair in surname_forms and public_role_around(prep.norm, start, end):
+                    continue
+                # 乐乐 or 平安 inside 快快乐乐, 平平安安: a wish, not the name.
+                if in_aabb_word(prep.norm, start, end):
                     continue
                 seen.add((start, end))
                 raw = visible[start:end]
@@ -267,6 +282,11 @@ def find_leaks(
     """
     private_values = list(private_values)
     values = _prepare_values(private_values)
+    surname_forms = frozenset(
+        (_fold_value(v, "hans"), _fold_value(v, "hant"))
+        for v in private_values
+        if getattr(v, "surname_form", False)
+    )
     romanized = _romanized_patterns(private_values)
     public = public_digits(public_numbers)
     leaks: list[Leak] = []
@@ -276,7 +296,7 @@ def find_leaks(
         prep = _Prepared(str(raw))
         hits = _pattern_hits(prep, public)
         if values:
-            private = _private_hits(prep, values)
+            private = _private_hits(prep, values, surname_forms)
             taken = [(start, end) for start, end, _, _ in private]
             private += [h for h in _romanized_hits(prep, romanized) if not _overlaps(h[:2], taken)]
             # 思雨 inside 陈思雨 is one leak, the longer one.

@@ -72,18 +72,61 @@ def _plain_pseudonym(pseudonym: str) -> str:
     return re.sub(r"[（(]\s*化名\s*[)）]|化名", "", _to_simplified(pseudonym or "")).strip()
 
 
+_DOUBLES = (
+    "明明 天天 常常 渐渐 刚刚 星星 妈妈 爸爸 宝宝 哥哥 姐姐 弟弟 妹妹 爷爷 奶奶 叔叔 公公 婆婆 "
+    "伯伯 舅舅 姑姑 娃娃 人人 家家 年年 时时 处处 事事 个个 慢慢 好好 偏偏 往往 仅仅 久久 纷纷 "
+    "默默 悄悄 静静 轻轻 深深 微微 稍稍 早早 高高 大大 小小 多多 白白 满满 紧紧 远远 快快 "
+    "乖乖 统统 样样 村村 户户 日日 夜夜 岁岁 月月 步步 句句 层层 条条 声声 代代 世世 点点 "
+    "生生 匆匆 冷冷 暖暖 实实 真真 重重 哈哈 嘻嘻 呵呵 啦啦 嗯嗯 冉冉 熊熊 滔滔 茫茫 绵绵 "
+    "芸芸 区区 堂堂 炯炯 津津 历历 皑皑 袅袅 潺潺 淙淙 蒙蒙 朦朦 迟迟 频频 屡屡 连连 "
+    "累累 寥寥 楚楚 欣欣 亭亭 翩翩 徐徐 依依 恋恋 款款 拳拳 殷殷 谆谆 孜孜 兢兢 蒸蒸 "
+    "洋洋 红红 绿绿 蓝蓝 青青 黄黄 黑黑 弯弯 长长 细细 甜甜 香香 软软 亮亮 闪闪 清清 淡淡 "
+    "浅浅 飘飘 缓缓 胖胖 瘦瘦 圆圆 平平 凡凡 草草 匆匆 哗哗 呼呼 咚咚 汪汪 喵喵 叽叽 喳喳 "
+    "姗姗 盈盈 晶晶 灿灿 彤彤 乎乎 腾腾 油油 巴巴 溜溜 绰绰 朗朗 琅琅 熙熙 攘攘 浩浩 荡荡 "
+    "隆隆 轰轰 烈烈 口口 声声 密密 麻麻 整整 齐齐 足足 多多 少少 上上 下下 里里 外外"
+)
+_EVERYDAY_DOUBLES = frozenset(_DOUBLES.split())
+
+
 class NameVariant(str):
     """A string like any other private value, which may not be looked for romanized: 晓雨
     (given name of 林晓雨) and the pseudonym 小雨 are both "xiaoyu", and 陈家 is "chenjia",
     a common given name; a plain `str` subclass, so callers see a list of strings."""
 
     romanize: bool = True
+    # 陈某: the surname only, which an adult named in a public role shares as easily (局长王某某,
+    # 社工王某, 王某主任); see `public_role_around`. Not 陈同学, a pupil whatever comes after.
+    surname_form: bool = False
 
 
-def _variant(text: str, romanize: bool) -> NameVariant:
+def _variant(text: str, romanize: bool, surname_form: bool = False) -> NameVariant:
     variant = NameVariant(text)
     variant.romanize = romanize
+    variant.surname_form = surname_form
     return variant
+
+
+def in_aabb_word(text: str, start: int, end: int) -> bool:
+    """Is the two-character match text[start:end] part of an AABB word: 乐乐 or 平安 in
+    快快乐乐 and 平平安安, 安安 in 安安稳稳? Such words are everyday wishes, not names."""
+    if end - start != 2 or not all(_HAN_RE.match(c) for c in text[start:end]):
+        return False
+
+    def pair(i: int) -> bool:
+        return i >= 0 and i + 1 < len(text) and text[i] == text[i + 1]
+
+    a, b = text[start], text[end - 1]
+    if a == b:  # 乐乐: the pair before or after it is the other half
+        return pair(start - 2) or pair(end)
+    # 平安 inside 平平安安
+    return pair(start - 1) and pair(end - 1)
+
+
+def public_role_around(text: str, start: int, end: int) -> bool:
+    """Is the name at text[start:end] named with a public role (县民政局局长王某某, 社工王某,
+    王某主任)? `text` is folded to simplified characters."""
+    after = text[end:].lstrip("某")
+    return bool(_ROLE_AFTER.match(after) or _ROLE_BEFORE.search(text[max(0, start - 12) : start]))
 
 
 def _roman(text: str) -> str:
@@ -116,8 +159,15 @@ def name_variants(real_name: str, pseudonym: str = "") -> list[str]:
             # The pseudonym is public by design: 小雨 for 陈思雨 is allowed to be its name.
             if nickname != plain:
                 variants.append(_variant(nickname, _roman(nickname) != plain_roman))
+    # 桐桐 for 何雨桐: the last character doubled is what family and teachers call a child,
+    # unless the doubled character is an everyday word (明明, 天天, 星星) or the pseudonym's
+    # (雨雨 when 陈思雨 is called 小雨 in public).
+    doubled = given[-1] * 2
+    if given[-1] not in plain and doubled not in _EVERYDAY_DOUBLES:
+        variants.append(_variant(doubled, _roman(doubled) != plain_roman))
     variants.append(_variant(surname + "同学", True))
-    variants += [_variant(surname + suffix, False) for suffix in ("某", "家")]
+    variants.append(_variant(surname + "某", False, surname_form=True))
+    variants.append(_variant(surname + "家", False))
     return list(dict.fromkeys(variants))
 
 

@@ -25,6 +25,12 @@ _STOP = frozenset(
     "每各全整此其我你他她它们咱俺某同邻外省市州县区乡镇村屯寨组社街之"
 )
 _COUNTY_AHEAD_RE = re.compile(r"[\u4e00-\u9fff]{1,2}(?:自治县|县|市|区|旗)")
+# What follows a place name and ends in 市 or 区 without being a county: 羊场镇的集市,
+# 大湾镇离县城 (the 1–2 characters hold a particle or a verb), 镇集市, 镇社区, 镇辖区.
+_NOT_COUNTY_AHEAD_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,1}(?:集|超|城|门|夜|菜|股|早|上|社|辖|景|园|山|片|库|灾|校|街|矿|牧|林|湾"
+    r"|新|老|老城|城|学|住|生活|功能|商业|工业|开发|示范|保护|试验)(?:市|区)"
+)
 _ADMIN = frozenset("省市州县区旗乡镇村屯寨社街")
 # Words in front of the suffix that make it generic: 山村, 农村, 偏远山村, 城镇, 家乡…
 _GENERIC_BEFORE = {
@@ -229,6 +235,13 @@ _NOT_A_NAME = re.compile(r"^(?:第?[一二三四五六七八九十\d]+|[东西�
 _LEFT_TRIM = ("老家", "家乡", "故乡", "隔壁", "附近", "邻近", "当地", "一个", "那个", "这个")
 
 _SUFFIX_RE = re.compile(r"社区|街道|小区|[乡镇村屯寨]")
+_PEOPLES = ("苗", "侗", "瑶", "壮", "彝", "布依", "水")
+_GENERIC_PEOPLE_PLACE = frozenset(["偏远", "古老", "传统", "美丽", "千户", "山区", "深山", "大山"])
+# A village group named where someone lives: 住在坝子组, 家在三组 (without the village).
+_RESIDENT_GROUP_RE = re.compile(
+    rf"(?:家?住[在进]?|家在|搬[到进]|生活在|居住在)[ \t]*"
+    rf"(?P<place>(?P<name>[{_HAN}0-9]{{1,4}}?)[ \t]*组)(?![织成合长员里])"
+)
 # A numbered village group after a village: 白岩村三组, 幸福村 5 组; the village may be
 # unnamed (村3组) — a group is still a few dozen households.
 _GROUP_RE = re.compile(
@@ -288,15 +301,34 @@ def place_hits(text: str) -> list[tuple[int, int]]:
         if after and after in _GENERIC_AFTER[suffix]:
             continue
         # Inside a county's name: 贵州镇远县, 西乡塘区, 乡城县.
-        if _COUNTY_AHEAD_RE.match(text, m.end()):
+        ahead = _COUNTY_AHEAD_RE.match(text, m.end())
+        if (
+            ahead
+            and not any(c in _STOP for c in ahead.group()[:-1])
+            and not _NOT_COUNTY_AHEAD_RE.fullmatch(ahead.group())
+        ):
             continue
         limit = 6 if len(suffix) == 2 else 4
         start, name = _name_before(text, m.start(), limit)
         if len(name) < 2 or _NOT_A_NAME.match(name):
             continue
-        if any(name.endswith(word) for word in _GENERIC_BEFORE[suffix]):
+        generic = [word for word in _GENERIC_BEFORE[suffix] if name.endswith(word)]
+        # 苗寨 is any Miao village, 岜沙苗寨 one of them: a name before the people's name.
+        if generic and not (
+            suffix == "寨"
+            and generic[0] in _PEOPLES
+            and len(name) - len(generic[0]) >= 2
+            and name[: -len(generic[0])] not in _GENERIC_PEOPLE_PLACE
+        ):
             continue
         spans.append((start, m.end()))
+    for m in _RESIDENT_GROUP_RE.finditer(text):
+        name = m.group("name")
+        if name.startswith("第") or any(c in _STOP for c in name):
+            continue
+        if name.endswith(("项目", "小", "工作", "专家", "摄制", "节目", "课题", "互助", "兴趣")):
+            continue
+        spans.append(m.span("place"))
     for m in _GROUP_RE.finditer(text):
         start, _ = _name_before(text, m.start(), 4)
         spans.append((start, m.end()))
@@ -313,7 +345,11 @@ def place_hits(text: str) -> list[tuple[int, int]]:
 
 # --- named schools with a grade ----------------------------------------------------------
 
-_SCHOOL_KIND_RE = re.compile(r"小学|中学|初中|高中|完小|学校|教学点|幼儿园")
+_SCHOOL_KIND_RE = re.compile(r"小学|中学|初中|高中|完小|学校|教学点|幼儿园|国小|国中")
+# 县一中, 市二小, 镇三中: a county's numbered school, as surely named as 第一中学.
+_NUMBERED_SCHOOL_RE = re.compile(
+    r"(?<=[县市区镇乡])[一二三四五六七八九十]{1,2}[中小](?![学心间午])"
+)
 _SCHOOL_STOP = (_STOP - frozenset("村乡镇街同外")) | frozenset("读上念进考升转入")
 _GENERIC_SCHOOL_NAMES = (
     "中心",
@@ -353,7 +389,10 @@ _GENERIC_SCHOOL_NAMES = (
     "打工子弟",
     "爱心",
 )
-_GRADE_RE = re.compile(r"[一二三四五六1-6][ \t]*年[ \t]*级|[初高][ \t]*[一二三123]|学前班")
+# A kindergarten's classes are its grades: 在阳光幼儿园读大班.
+_GRADE_RE = re.compile(
+    r"[一二三四五六1-6][ \t]*年[ \t]*级|[初高][ \t]*[一二三123]|学前班|[大中小]班(?![主长级会子车])"
+)
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+")
 
 
@@ -371,6 +410,9 @@ def named_school_hits(text: str) -> list[tuple[int, int]]:
                 if not ("\u4e00" <= c <= "\u9fff") or c in _SCHOOL_STOP:
                     break
                 i -= 1
+            # 中小学 (schools of both kinds) is not 中 + 小学.
+            if m.group() == "小学" and part[m.start() - 1 : m.start()] == "中":
+                continue
             name = part[i : m.start()]
             # 石桥镇中心小学: the township is reported as a place; the rest is a kind.
             for cut in ("乡", "镇", "村", "县", "区", "市"):
@@ -379,4 +421,6 @@ def named_school_hits(text: str) -> list[tuple[int, int]]:
             if len(name) < 2 or any(name.endswith(w) for w in _GENERIC_SCHOOL_NAMES):
                 continue
             spans.append((sentence.start() + m.start() - len(name), sentence.start() + m.end()))
+        for m in _NUMBERED_SCHOOL_RE.finditer(part):
+            spans.append((sentence.start() + m.start() - 1, sentence.start() + m.end()))
     return spans

@@ -175,7 +175,7 @@ def _mask(text: str, head: int, tail: int, significant: Callable[[str], bool]) -
 
 
 def _is_digit(c: str) -> bool:
-    return c.isdigit() or c in "Xx"
+    return c.isdigit() or c in "Xx〇零一二三四五六七八九"
 
 
 def _is_significant(c: str) -> bool:

@@ -17,6 +17,7 @@ import time
 from django.core.cache import cache
 
 from .bulk import defer_content_version
+from .requestmemo import forget, remembered
 from .visibility import next_change
 
 VERSION_KEY = "syndication:content-version"
@@ -27,7 +28,12 @@ def _now_version():
 
 
 def content_version():
-    """The current content version (creating it on first use or after a cache flush)."""
+    """The current content version (creating it on first use or after a cache flush); one
+    public request reads it once (tongxin.core.requestmemo)."""
+    return remembered(VERSION_KEY, _read_version)
+
+
+def _read_version():
     version = cache.get(VERSION_KEY)
     if version is None:
         version = _now_version()
@@ -44,6 +50,7 @@ def bump_content_version(**kwargs):
         return content_version()
     version = max(_now_version(), (cache.get(VERSION_KEY) or 0) + 1)
     cache.set(VERSION_KEY, version, None)
+    forget(VERSION_KEY)
     return version
 
 

@@ -13,13 +13,12 @@ untouched: the fragment costs no second conversion, and the markers are removed 
 all others. Previews are not cached: they render and convert as before.
 """
 
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
 from tongxin.scripts import script as scripts
 from tongxin.scripts.convert import wrap
 
-from . import pagecache
+from . import keptcache, pagecache
 from .contentversion import content_state
 
 FRAGMENT_SECONDS = 24 * 3600
@@ -70,10 +69,10 @@ def fragment(request, name, build, vary=""):
         if not cacheable(request):
             return build()
         key = fragment_key(request, name, vary)
-        html = cache.get(key)
+        html = keptcache.get(key)
         if html is None:
             html = converted(build(), request)
-            cache.set(key, html, FRAGMENT_SECONDS)
+            keptcache.set(key, html, FRAGMENT_SECONDS)
     except NotCacheable as error:
         return error.args[0] if error.args else ""
     return mark_safe(html)  # noqa: S308 - rendered by our templates, autoescaped there

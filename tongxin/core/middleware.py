@@ -15,8 +15,10 @@ from tongxin.scripts.rendition import render_response_for_script
 from tongxin.scripts.uitext import marking
 
 from . import pagecache
+from .requestmemo import public_request
 
 ADMIN_PREFIX = "/admin/"
+READ_METHODS = ("GET", "HEAD")
 
 
 def rendered_page(response):
@@ -32,12 +34,22 @@ class PageCacheMiddleware:
         pagecache.release_id()
 
     def __call__(self, request):
+        if request.method not in READ_METHODS or request.path.startswith(ADMIN_PREFIX):
+            return self.answer(request, None)
         probe = None
         if pagecache.cacheable(request):
             probe = pagecache.lookup(request)
             if probe.response is not None:
                 return probe.response
-            probe.prepare()
+        # A read renders against one content version and configuration, read once
+        # (tongxin.core.requestmemo), seeded by what the lookup's round trip brought.
+        found = probe.found if probe is not None else pagecache.shared_state()
+        with public_request(found):
+            if probe is not None:
+                probe.prepare()
+            return self.answer(request, probe)
+
+    def answer(self, request, probe):
         response = self.get_response(request)
         if getattr(response, "tongxin_cached", False) and response.status_code != 200:
             return response  # an outage or rate-limit page: its own headers

@@ -28,6 +28,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 DEFAULT_RETRY_AFTER = 60
 # Machine-readable routes answer JSON: partners' code reads them, not people.
 JSON_PREFIXES = ("/oembed/", "/healthz")
+JSON_SUFFIXES = ("/feed/json/",)
 
 
 def retry_after():
@@ -50,7 +51,7 @@ def outage_response(request, exc=None):
         # Stale is better than nothing; but no proxy may keep it past the outage.
         cached["Cache-Control"] = "no-cache"
         return cached
-    if request.path.startswith(JSON_PREFIXES):
+    if request.path.startswith(JSON_PREFIXES) or request.path.endswith(JSON_SUFFIXES):
         response = JsonResponse({"error": "service unavailable", "status": 503}, status=503)
     else:
         script = scripts.of_request(request)

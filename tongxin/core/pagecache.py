@@ -246,6 +246,9 @@ class Probe:
     version: int | None = None
     rules: str | None = None
     response: HttpResponse | None = None
+    # The shared entries the lookup's round trip brought besides the page (the request's
+    # reads start from them: tongxin.core.requestmemo).
+    found: dict | None = None
 
     def prepare(self):
         """Before a miss renders: the version and rules its answer will be made with."""
@@ -257,6 +260,16 @@ class Probe:
         except Exception:  # the cache or the database is down: the render decides
             logger.warning("Page cache: state unavailable for %s", self.key, exc_info=True)
             self.version = self.rules = None
+
+
+def shared_state():
+    """The content version and conversion configuration in one round trip, for a read the
+    page cache does not answer (seeds tongxin.core.requestmemo)."""
+    try:
+        return cache.get_many([VERSION_KEY, *site_rules_version_keys()])
+    except Exception:
+        logger.warning("Cache unavailable; the render reads the database", exc_info=True)
+        return {}
 
 
 def lookup(request):
@@ -273,7 +286,8 @@ def lookup(request):
         return probe
     probe.version = found.get(VERSION_KEY)
     probe.rules = site_rules_version_from(found)
-    entry = found.get(probe.key)
+    entry = found.pop(probe.key, None)
+    probe.found = found
     if valid(entry, probe.version, probe.rules):
         probe.response = replay(request, entry)
     return probe

@@ -84,7 +84,22 @@ def fold(text: str) -> str:
                 out.append(BOUNDARY)
         elif unicodedata.category(char)[0] in "LN":
             out.append(char)
-    return "".join(out)
+    return _join_single_characters("".join(out))
+
+
+def _join_single_characters(folded: str) -> str:
+    """澳、门、新、葡、京 and 澳，门，新: punctuation between single characters is spacing, not
+    sentences, so consecutive runs of one character each are joined into one run."""
+    runs = folded.split(BOUNDARY)
+    joined: list[str] = []
+    singles = False  # whether joined[-1] is made of one-character runs only
+    for run in runs:
+        if len(run) == 1 and singles:
+            joined[-1] += run
+        else:
+            joined.append(run)
+            singles = len(run) == 1
+    return BOUNDARY.join(joined)
 
 
 def parse_terms(lines: Iterable[str]) -> list[str]:

@@ -9,6 +9,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
+from . import outage
+
 
 def deep_check_allowed(request):
     """`?deep=1` renders every live page: only for whoever holds HEALTHZ_TOKEN (monitoring),
@@ -25,7 +27,9 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(outage.retry_after())
+        return response
     if request.GET.get("deep") not in (None, "", "0"):
         if not deep_check_allowed(request):
             return JsonResponse({"status": "error", "detail": "token required"}, status=403)

@@ -23,12 +23,13 @@ import datetime
 from functools import cache
 
 from django.apps import apps
-from django.core.cache import cache as django_cache
 from django.db.models import Exists, Min, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
+
+from . import keptcache
 
 SCOPES = ("web", "partners")
 NEXT_CHANGE_KEY = "visibility:next-change"
@@ -86,16 +87,47 @@ def is_visible(page, scope="web", now=None):
     """Whether this one page is visible (one query); the page's own serve asks this.
 
     The answer for "now" is kept on the page object for the rest of the request: the page's
-    serve and its feed links ask it in turn. A page type without its own audience rule is
-    visible to every scope alike, so one answer serves both."""
+    serve and its feed links ask it in turn. A page type with its own audience rule is asked
+    for every scope in the same query; one without is visible to every scope alike."""
     if now is not None:
         return visible(type(page).objects.filter(pk=page.pk), scope, now).exists()
-    narrows = any(isinstance(page, model) for model in audience_models())
-    key = scope if narrows else "*"
-    known = page.__dict__.setdefault("_tongxin_visible", {})
-    if key not in known:
-        known[key] = visible(type(page).objects.filter(pk=page.pk), scope).exists()
-    return known[key]
+    if scope not in SCOPES:
+        raise ValueError(f"unknown visibility scope {scope!r}")
+    known = page.__dict__.get("_tongxin_visible")
+    if known is None:
+        known = page.__dict__["_tongxin_visible"] = _visibility_by_scope(page)
+    return known[scope]
+
+
+def _visibility_checks(model, now=None):
+    """Per scope, whether the row is visible to it: subqueries to annotate a query with."""
+    now = now or timezone.now()
+    return {
+        f"_visible_{scope}": Exists(visible(model.objects.filter(pk=OuterRef("pk")), scope, now))
+        for scope in SCOPES
+    }
+
+
+def _visibility_by_scope(page):
+    found = (
+        type(page)
+        .objects.filter(pk=page.pk)
+        .annotate(**_visibility_checks(type(page)))
+        .values(*(f"_visible_{scope}" for scope in SCOPES))
+        .first()
+    )
+    return {scope: bool(found and found[f"_visible_{scope}"]) for scope in SCOPES}
+
+
+def load_with_visibility(queryset):
+    """The first page of `queryset`, with `is_visible`'s answers for now loaded in the same
+    query (routing loads the page it serves this way)."""
+    page = queryset.annotate(**_visibility_checks(queryset.model)).first()
+    if page is not None:
+        page.__dict__["_tongxin_visible"] = {
+            scope: bool(page.__dict__.pop(f"_visible_{scope}")) for scope in SCOPES
+        }
+    return page
 
 
 RESTRICTIONS_KEY = "visibility:restricted-paths"
@@ -105,12 +137,12 @@ def restricted_paths(version):
     """(tree paths of the pages carrying a view restriction, whether any page is an alias),
     kept in the cache per content version: a restriction's save or delete bumps it."""
     key = f"{RESTRICTIONS_KEY}:{version}"
-    found = django_cache.get(key)
+    found = keptcache.get(key)
     if found is None:
         paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
         aliases = Page.objects.filter(alias_of__isnull=False).exists()
         found = (paths, aliases)
-        django_cache.set(key, found, 24 * 3600)
+        keptcache.set(key, found, 24 * 3600)
     return found
 
 
@@ -141,7 +173,7 @@ def next_change(version, now=None):
     now = now or timezone.now()
     now_us = int(now.timestamp() * 1_000_000)
     key = f"{NEXT_CHANGE_KEY}:{version}"
-    found = django_cache.get(key)
+    found = keptcache.get(key)
     if found is not None and found > now_us:
         return found
     upcoming = Page.objects.live().filter(expire_at__gt=now).aggregate(at=Min("expire_at"))["at"]
@@ -149,5 +181,5 @@ def next_change(version, now=None):
     if upcoming is not None and upcoming < moment:
         moment = upcoming
     found = int(moment.timestamp() * 1_000_000)
-    django_cache.set(key, found, 24 * 3600)
+    keptcache.set(key, found, 24 * 3600)
     return found

@@ -29,7 +29,15 @@ domain_rules = domain_pairs
 
 
 def _site_config():
-    """(variant, site rule pairs, version), from the cache or the database."""
+    """(variant, site rule pairs, version), from the cache or the database; one public
+    request reads it once (tongxin.core.requestmemo)."""
+    # Core's request memo, imported here: core imports this module at its top.
+    from tongxin.core.requestmemo import remembered
+
+    return remembered(SETTINGS_CACHE_KEY, _read_site_config)
+
+
+def _read_site_config():
     config = cache.get(SETTINGS_CACHE_KEY)
     if config is None:
         from .models import ConversionRule, ScriptSettings
@@ -95,11 +103,19 @@ def site_rules_version_from(found):
 
 
 def forget_site_config():
+    from tongxin.core.requestmemo import forget
+
     cache.delete(SETTINGS_CACHE_KEY)
+    forget(SETTINGS_CACHE_KEY)
 
 
 def usable(pairs):
     """Rules the engine accepts; a malformed one is skipped rather than breaking a page."""
+    return _usable(tuple(tuple(pair) for pair in pairs))
+
+
+@functools.lru_cache(maxsize=512)
+def _usable(pairs):
     kept = []
     for hans, hant in pairs:
         try:
@@ -115,9 +131,15 @@ def rules_for(page=None):
     page_pairs = usable(getattr(page, "page_rules", ()) or ()) if page is not None else ()
     from .site_terms import site_terms
 
-    return variant, Rules.merge(
-        Rules(domain_rules()), site_terms(variant), Rules(site_pairs), Rules(page_pairs)
-    )
+    return variant, _merged(site_terms(variant), site_pairs, page_pairs)
+
+
+@functools.lru_cache(maxsize=512)
+def _merged(terms, site_pairs, page_pairs):
+    """One Rules object per distinct configuration, kept for the process: building it
+    checks every shipped pair, and its compiled matchers live on the object, so a render
+    with the same rules as the last reuses both."""
+    return Rules.merge(Rules(domain_rules()), terms, Rules(site_pairs), Rules(page_pairs))
 
 
 def render_for_script(html, script, page=None):

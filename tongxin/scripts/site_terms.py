@@ -154,7 +154,15 @@ def refresh_site_names() -> None:
 
 
 def _load():
-    """``(names, corner quotes, version)``: one query on a cold cache, none after."""
+    """``(names, corner quotes, version)``: one query on a cold cache, none after; one
+    public request reads it once (tongxin.core.requestmemo)."""
+    # Core's request memo, imported here: core imports this module at its top.
+    from tongxin.core.requestmemo import remembered
+
+    return remembered(CACHE_KEY, _read)
+
+
+def _read():
     found = cache.get(CACHE_KEY)
     if found is None:
         from .models import ScriptSettings
@@ -177,7 +185,10 @@ def site_terms_version() -> str:
 
 
 def forget_site_terms() -> None:
+    from tongxin.core.requestmemo import forget
+
     cache.delete(CACHE_KEY)
+    forget(CACHE_KEY)
 
 
 def site_terms(variant: str) -> Rules:

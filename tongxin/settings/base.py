@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "tongxin.core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The request's site and its root page, kept per content version (tongxin.core.routing).
+    "tongxin.core.routing.SiteMiddleware",
     "tongxin.core.middleware.RenditionMiddleware",
     # The site's 404/500 pages under DEBUG too, unless TONGXIN_DEBUG_PAGES (module docstring).
     "tongxin.core.errorpages.SiteErrorPagesMiddleware",
@@ -130,6 +132,22 @@ else:
             "LOCATION": "tongxin",
         }
     }
+
+# Wagtail's rendition lookups (file URL and size per image and filter), in each process's
+# memory: their keys name the image file's hash, the filter and the focal point, so an entry
+# never goes stale, and Wagtail writes every rendition it reads back to its cache, which on
+# Redis was a round trip per image per render.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "tongxin-renditions",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
+# Entries whose keys name their inputs, kept in each process in front of Redis
+# (tongxin.core.keptcache); off with the per-process memory cache, where they add nothing.
+_kept = os.environ.get("KEPT_CACHE_ENTRIES", "").strip()
+KEPT_CACHE_ENTRIES = int(_kept) if _kept else (2000 if REDIS_URL else 0)
 
 # Redis down: every cache read is a miss and every write is skipped (logged), pages render.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
@@ -304,6 +322,9 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "tongxin.search.admin_backend", "AUTO_UPDATE": False}
 }
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send a hash of each editor's e-mail to a third party on every admin
+# page (and is unreachable from mainland China); the CSP refuses its images anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 

@@ -5,8 +5,9 @@ import re
 
 import segno
 from django import template
-from django.core.cache import cache as django_cache
 from django.utils.safestring import mark_safe
+
+from tongxin.core import keptcache
 
 register = template.Library()
 
@@ -30,14 +31,14 @@ def page_qr_svg(url):
     if not url:
         return ""
     key = "tongxin:qr:v1:" + hashlib.sha256(str(url).encode("utf-8")).hexdigest()
-    svg = django_cache.get(key)
+    svg = keptcache.get(key)
     if svg is None:
         qr = segno.make(str(url), error="m", micro=False)
         svg = qr.svg_inline(
             scale=4, border=2, dark="#2b1d14", light="#fff", svgclass="qr", omitsize=True
         )
         svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-        django_cache.set(key, svg, QR_CACHE_SECONDS)
+        keptcache.set(key, svg, QR_CACHE_SECONDS)
     # segno encodes the URL as path geometry; the URL itself never becomes markup. What is
     # marked safe is checked to be exactly that shape (also when it comes from the cache),
     # so nothing but an SVG of paths can reach the page through this tag.
