@@ -392,9 +392,10 @@ def test_bylines_in_brackets_and_slashes_ids_and_phones():
     assert len(lines) == 3
     # The dateline's credits stay in the text as written.
     assert lines[0].startswith("本报讯 (记者 周明 通讯员 吴刚) 7月2日，")
+    # The foundation's 联系人/手机 is its public line (the guard's rule); the mother's is not.
     assert [(f.line, f.kind, f.text) for f in a.flags] == [
         (8, "id_card", "110***********1239"),
-        (9, "mobile", "139****5678"),
+        (8, "mobile", "139****4321"),
         (9, "street_address", "解放路***号"),
     ]
     assert_clean(a)
