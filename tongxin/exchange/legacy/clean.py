@@ -180,6 +180,15 @@ _WECHAT_RE = re.compile(
 )
 
 
+# An article split over pages: 共3页 首页 上一页 [1] [2] 下一页 尾页.
+_PAGER_PART = (
+    r"共\s*\d+\s*页|第\s*\d+\s*页|首页|尾页|末页|上一页|下一页|上页|下页"
+    r"|[\[【]?\s*\d{1,3}\s*[\]】]?|[<>«»‹›]+"
+)
+_PAGER_RE = re.compile(rf"^(?:\s*(?:{_PAGER_PART})\s*)+$")
+_PAGER_WORD_RE = re.compile(r"上一?页|下一?页|第\s*\d+\s*页|共\s*\d+\s*页")
+
+
 # Kinds that end the article: what follows them on an old page is the site's, not the
 # article's (lists, comment threads, the footer).
 END_KINDS = frozenset({"related", "comments", "copyright"})
@@ -229,6 +238,8 @@ def classify(text: str, link_share: float = 0.0) -> tuple[str | None, str, list[
         return "spam", "", []
     if len(text) < 80 and _WECHAT_RE.search(text):
         return "share", "", []
+    if len(text) < 80 and _PAGER_RE.match(text) and _PAGER_WORD_RE.search(text):
+        return "nav", "", []
     if _BREADCRUMB_RE.search(text):
         return "breadcrumb", "", []
     if _RELATED_RE.search(text):
