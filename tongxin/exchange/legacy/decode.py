@@ -61,6 +61,7 @@ class Decoded:
     text: str
     encoding: str  # utf-8, gb18030 or big5
     replaced: int  # undecodable byte sequences replaced (then dropped as garbage)
+    repaired: int = 0  # lines of mojibake read back as the UTF-8 they were
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -139,7 +140,8 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if _looks_binary(data):
         raise LegacyError("这是二进制文件（图片、PDF、压缩包等），不是保存的网页或文本")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", 0)
+        text, repaired = repair_mojibake(data.decode("utf-8"))
+        return Decoded(text, "utf-8", 0, repaired)
     except UnicodeDecodeError:
         pass
     declared = _ALIASES.get((declared or "").lower()) or _declared(data)
@@ -160,5 +162,52 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if best is None or (best[0][0] < 0.02 and len(_HAN_RE.findall(best[2])) >= 20):
         raise LegacyError("无法识别文字编码（不是 UTF-8、GB18030/GBK 或 Big5），或文件已损坏")
     _, codec, text, bad = best
+    if codec != "utf-8":
+        text = _utf8_lines(data, codec, text)
+        bad = text.count("\ufffd")
     name = "big5" if codec in ("cp950", "big5hkscs") else codec
-    return Decoded(text, name, bad)
+    text, repaired = repair_mojibake(text)
+    return Decoded(text, name, bad, repaired)
+
+
+# Mojibake: UTF-8 once read as GBK and saved again (关于 became 鍏充簬), usually when a site
+# moved from one encoding to the other. Such a line scores almost no Chinese words; read
+# back as UTF-8 it scores like prose.
+_MOJIBAKE_MIN_HAN = 6
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """`text` with its lines of GBK-read UTF-8 read back, and how many were."""
+    lines = text.split("\n")
+    repaired = 0
+    for i, line in enumerate(lines):
+        han = _HAN_RE.findall(line)
+        if len(han) < _MOJIBAKE_MIN_HAN or chinese_score(line) >= 0.1:
+            continue
+        raw = line.replace("\ufffd", "?").encode("gb18030", errors="replace")
+        back = raw.decode("utf-8", errors="replace")
+        if back.count("\ufffd") * 10 > len(back) or chinese_score(back) < 0.3:
+            continue
+        lines[i] = back
+        repaired += 1
+    return ("\n".join(lines), repaired) if repaired else (text, 0)
+
+
+def _utf8_lines(data: bytes, codec: str, text: str) -> str:
+    """A GBK or Big5 page with lines in UTF-8 (injected by whoever hacked the site, or pasted
+    in by an editor): those lines read as UTF-8, not as mojibake. A line counts as UTF-8 when
+    it decodes strictly and holds Chinese characters; text in GBK or Big5 practically never
+    does."""
+    lines = data.split(b"\n")
+    fixed, changed = [], False
+    for line in lines:
+        try:
+            as_utf8 = line.decode("utf-8")
+        except UnicodeDecodeError:
+            as_utf8 = ""
+        if len(_HAN_RE.findall(as_utf8)) >= 2:
+            changed = True
+            fixed.append(as_utf8)
+        else:
+            fixed.append(line.decode(codec, errors="replace"))
+    return "\n".join(fixed) if changed else text

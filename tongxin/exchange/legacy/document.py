@@ -14,11 +14,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
 
 from .spam import is_spam
 
-_SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+# Inside HTML a line break in the source is a space; text files are split into lines first.
+_SPACE_RE = re.compile(r"[ \t\n\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _HTML_RE = re.compile(r"<\s*(html|head|body|div|p|br|table|meta|title|span|a|h[1-6])\b", re.I)
 
 BLOCK_TAGS = frozenset(
@@ -94,8 +96,8 @@ HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _FURNITURE_WORDS = {
     "nav": "nav navbar navi menu mainnav topnav subnav daohang sitenav topbar",
     "breadcrumb": "breadcrumb breadcrumbs crumb crumbs bread position location weizhi dqwz",
-    "share": "share bdshare jiathis fenxiang bshare sharebox",
-    "comments": "comment comments pinglun liuyan reply",
+    "share": "share bdshare jiathis fenxiang bshare sharebox qr qrcode ewm erweima",
+    "comments": "comment comments cmt pinglun liuyan reply discuss",
     "related": "related relate xgwz xgxw xgyd recommend tuijian hotnews rank sidebar aside",
     "copyright": "copyright banquan footer foot",
     "toolbar": "toolbar fontsize zihao",
@@ -108,7 +110,9 @@ _TITLE_WORDS = frozenset(
 )
 _HIDDEN_STYLE_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px)?\s*(?:;|$)"
-    r"|(?:left|top|text-indent)\s*:\s*-\d{3,}",
+    r"|(?:left|top|text-indent)\s*:\s*-\d{3,}|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$)"
+    # A box too small to show anything: height:0 or 1px with its overflow hidden.
+    r"|(?=.*overflow\s*:\s*hidden)(?=.*(?<![\w-])(?:height|width)\s*:\s*[01](?:px)?\s*(?:;|$))",
     re.I,
 )
 # A furniture element holding more than this share of the page's text is the page itself
@@ -249,7 +253,9 @@ class _Walker:
     def enter(self, node: Tag, tag: str, hint: bool, in_link: bool):
         """The work items for `node`'s children, in document order."""
         for child in node.children:
-            if isinstance(child, Comment):
+            # Comments, the doctype (<!DOCTYPE html> reads "html"), CDATA and processing
+            # instructions are not text a reader saw.
+            if isinstance(child, PreformattedString):
                 continue
             if isinstance(child, NavigableString):
                 yield ("text", child, tag, hint, in_link)
@@ -270,6 +276,19 @@ class _Walker:
             yield ("children", child, child_tag, child_hint, in_link or is_link)
             if block:
                 yield ("flush", None, tag, hint, in_link)
+
+
+def _revealed(tag: Tag, total: int) -> bool:
+    """A hidden element that is the article itself, which the page's script shows once it
+    has run: a WeChat article fetched rather than saved from a browser has its text in
+    <div id="js_content" style="visibility: hidden">. Sentences, most of the page's text,
+    and no spam in it."""
+    text = normalize_space(tag.get_text(" "))
+    return (
+        _text_length(tag) > total * _MAX_FURNITURE_SHARE
+        and len(re.findall(r"[。！？]", text)) >= 2
+        and not is_spam(text)
+    )
 
 
 def read_html(text: str) -> Document:
@@ -300,7 +319,7 @@ def read_html(text: str) -> Document:
         if id(tag) in gone:
             continue
         style = str(tag.get("style") or "")
-        if _HIDDEN_STYLE_RE.search(style) or tag.has_attr("hidden"):
+        if (_HIDDEN_STYLE_RE.search(style) or tag.has_attr("hidden")) and not _revealed(tag, total):
             text = normalize_space(tag.get_text(" "))
             if text:
                 removed["spam" if is_spam(text) else "hidden"] += 1

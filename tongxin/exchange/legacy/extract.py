@@ -27,27 +27,33 @@ _ROLES = {
     "photo": "图片来源 圖片來源 摄影 攝影 供图 供圖 图片 圖片 图 圖",
     "editor": "责任编辑 責任編輯 责编 責編 编辑 編輯",
     "credit": "本报记者 本報記者 特约记者 特約記者 见习记者 見習記者 记者 記者 通讯员 "
-    "通訊員 实习生 實習生 作者 撰稿 撰文 文/图 文／圖 文/圖 文图 文圖 图文 圖文 文 摄像 "
-    "攝像 视频 視頻 剪辑 剪輯 校对 校對 审核 審核 初审 复审 终审 签发 制作 製作",
-    "ignore": "发布者 发布人 录入 原创 点击数 点击量 点击 浏览量 浏览次数 阅读量 阅读 索引号 "
-    "主题分类 体裁分类 组配分类 服务对象分类 主题词 文号 发文字号 有效性",
+    "通訊員 实习生 實習生 作者 撰稿 撰文 文字 文案 文/图 文／圖 文/圖 图/文 圖/文 图／文 "
+    "圖／文 文图 文圖 图文 圖文 文 摄像 攝像 视频 視頻 剪辑 剪輯 校对 校對 审核 審核 初审 "
+    "复审 终审 一审 二审 三审 签发 制作 製作 排版 美编 美編 编审 編審 监制 監製 统筹 統籌 "
+    "策划 策劃 值班编辑 值班編輯",
+    "ignore": "发布者 发布人 文章录入 信息录入 录入员 录入 原创 点击数 点击量 点击 浏览量 "
+    "浏览次数 阅读量 阅读 索引号 "
+    "主题分类 体裁分类 组配分类 服务对象分类 主题词 文号 发文字号 有效性 本文链接 本文地址 "
+    "本页地址 文章链接 文章地址",
 }
 _LABEL_KIND = {label: kind for kind, labels in _ROLES.items() for label in labels.split()}
 _LABELS = sorted(_LABEL_KIND, key=len, reverse=True)
+# Credit labels that name a role on their own (not 文, a word too), by that role.
+_CREDIT_ROLES: dict[str, str] = {}
 _LABEL_ALT = "|".join(re.escape(label) for label in _LABELS)
 # A label starts the line or follows a separator, and is followed by a colon or a slash
 # (文/张三), or by a space for the credit roles (记者 张三).
 _LABEL_RE = re.compile(
-    rf"(?:^|(?<=[\s|｜【\[（(]))(?P<label>{_LABEL_ALT})\s*(?:[：:／/]|(?<=[者员員生影像])\s|\s(?=\S))\s*"
+    rf"(?:^|(?<=[\s|｜【\[（(□■●◎★☆◆◇○]))(?P<label>{_LABEL_ALT})\s*(?:[：:／/|｜丨]|(?<=[者员員生影像])\s|\s(?=\S))\s*"
 )
-_STRIP = " \t|｜【】[]（）()：:，,;；。"
+_STRIP = " \t|｜丨【】[]（）()：:，,;；。"
 _NAME_SPLIT_RE = re.compile(r"[\s、，,;；/／]+")
 _URL_RE = re.compile(r"https?://[^\s<>\"'，。）)】]+", re.I)
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0}
 _DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
-    r"(?:\s*(\d{1,2})\s*[:：时時点點]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+    r"(?:\s*T?\s*(\d{1,2})\s*[:：时時点點]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
 )
 _CN_DATE_RE = re.compile(
     r"([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
@@ -65,6 +71,8 @@ class Meta:
     credits: list[tuple[str, list[str]]] = field(default_factory=list)
     responsible_editor: str = ""
     photo_credits: list[str] = field(default_factory=list)
+    # Labels were found, even if their values name no one (作者：admin 来源：本站).
+    labelled: bool = False
 
     def clear(self) -> None:
         self.__init__()
@@ -87,8 +95,12 @@ class Meta:
 # Byline order on the page: who wrote it, then who took the pictures, then the rest.
 _ROLE_ORDER = (
     "作者",
+    "撰文",
+    "撰稿",
+    "文字",
     "文",
     "文/图",
+    "文/圖",
     "记者",
     "記者",
     "通讯员",
@@ -140,6 +152,14 @@ _NO_SOURCE = frozenset(
 # Old CMSs fill 作者 with the account that typed the page in, not a person.
 _ACCOUNTS = frozenset(
     [
+        # Nobody in particular: the CMS's default, or a content farm's.
+        "佚名",
+        "匿名",
+        "未知",
+        "本站",
+        "本网",
+        "小编",
+        "网友",
         "admin",
         "administrator",
         "system",
@@ -154,10 +174,21 @@ _ACCOUNTS = frozenset(
 )
 
 
+def _no_one(value: str) -> bool:
+    """The value of a credit names an account or nobody (作者：admin, 作者：佚名)."""
+    words = [w.strip(_STRIP) for w in _NAME_SPLIT_RE.split(value.strip(_STRIP))]
+    words = [w for w in words if w]
+    return bool(words) and all(w.lower() in _ACCOUNTS or w in _NO_SOURCE for w in words)
+
+
+# A portal's editor code after the name: 王小丽_NBJ11234.
+_EDITOR_CODE_RE = re.compile(r"_[A-Za-z]{1,6}\d{2,}$")
+
+
 def _names(value: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT_RE.split(value.strip(_STRIP)):
-        part = part.strip(_STRIP)
+        part = _EDITOR_CODE_RE.sub("", part.strip(_STRIP))
         if part.lower() in _ACCOUNTS or re.fullmatch(r"[\W\d_]*", part):
             continue
         if part and len(part) <= 20 and not _DATE_RE.search(part):
@@ -166,18 +197,79 @@ def _names(value: str) -> list[str]:
 
 
 def _role(label: str) -> str:
-    label = label.replace("本报", "").replace("本報", "").replace("／", "/").replace("圖", "图")
-    return {"文图": "文/图", "图文": "文/图"}.get(label, label)
+    """The role a label names, one form per role (本报记者 is 记者, 图文 is 文/图), in the
+    script it was written in (圖文 is 文/圖)."""
+    label = label.replace("本报", "").replace("本報", "").replace("／", "/")
+    simple = label.replace("圖", "图")
+    if simple in ("文图", "图文", "图/文", "文/图"):
+        return "文/圖" if "圖" in label else "文/图"
+    return label
+
+
+def _is_text_and_pictures(role: str) -> bool:
+    return role in ("文/图", "文/圖")
+
+
+def _as_written(role: str, written: str) -> str:
+    """`role` (simplified) in the script of `written`, the label as the page wrote it."""
+    return _converter("s2t").convert(role) if fold(written) != written else role
+
+
+_CREDIT_ROLES.update(
+    (label, _role(label))
+    for label, kind in _LABEL_KIND.items()
+    if kind == "credit" and len(label) >= 2
+)
+
+
+# Credits written after the names: 张三 摄, （记者 张三 摄）, 李四/图, 张三/文 — a line of them.
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+_SUFFIX_CREDIT_RE = re.compile(
+    rf"(?:(?P<role>本报记者|特约记者|记者|通讯员|实习生)\s*)?"
+    rf"(?P<names>{_NAME}(?:[\s、，,]+{_NAME}){{0,3}})\s*(?:/\s*|\s+)"
+    r"(?P<what>摄影报道|摄影|摄|文图|图文|文|图)(?=[\s)）】\]]|$)"
+)
+_SUFFIX_ROLES = {"摄影报道": "摄影", "摄影": "摄影", "摄": "摄影", "文图": "文/图", "图文": "文/图"}
+
+
+def _suffix_credits(text: str) -> Meta | None:
+    """The credits of a line made only of name-then-role credits, or None."""
+    folded = fold(text)
+    found = list(_SUFFIX_CREDIT_RE.finditer(folded))
+    if not found:
+        return None
+    leftover = _SUFFIX_CREDIT_RE.sub("", folded)
+    if re.sub(r"[\s()（）【】\[\]□■●◎★☆◆◇○，,、;；]", "", leftover):
+        return None
+    meta = Meta(labelled=True)
+    for m in found:
+        names = _NAME_SPLIT_RE.split(text[m.start("names") : m.end("names")].strip())
+        what = m.group("what")
+        written = text[m.start("what") : m.end("what")]
+        role = _as_written(_SUFFIX_ROLES.get(what, what), written)
+        if what != "文":
+            label = written if what == "图" else role
+            meta.photo_credits.append(f"{label}：{'、'.join(names)}")
+        if what == "图":
+            continue
+        if m.group("role") and what == "文":
+            role = _role(text[m.start("role") : m.end("role")])
+        meta.credits.append((role, names))
+    return meta
 
 
 def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]:
     """(the fields in `text`, what is left of it once labelled values and dates are out)."""
+    suffixed = _suffix_credits(text)
+    if suffixed is not None:
+        return suffixed, ""
     meta = Meta()
     # Labels are found in the simplified fold (發佈時間 is 发布时间), values read as written.
     matches = list(_LABEL_RE.finditer(fold(text)))
     rest = text
     if matches:
         rest = text[: matches[0].start()]
+        meta.labelled = True
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[m.end() : end]
@@ -211,7 +303,8 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
             continue
         names = _names(_DATE_RE.sub(" ", value))
         if not names:
-            rest += " " + label
+            if not _no_one(value):
+                rest += " " + label
             continue
         if kind == "editor":
             meta.responsible_editor = meta.responsible_editor or "、".join(names)[:60]
@@ -220,7 +313,14 @@ def parse_meta(text: str, links: list[tuple[str, str]] = ()) -> tuple[Meta, str]
             if m.group("label") == "摄影":
                 meta.credits.append((_role(label), names))
         else:
-            meta.credits.append((_role(label), names))
+            role = _role(label)
+            if len(names) > 1 and names[0] in _CREDIT_ROLES:
+                # 作者：记者 周明, 文/记者 周明 — the role is the first word of the value.
+                role, names = _CREDIT_ROLES[names[0]], names[1:]
+            meta.credits.append((role, names))
+            if _is_text_and_pictures(role):
+                # The words and the pictures: the photo credit too.
+                meta.photo_credits.append(f"{label}：{'、'.join(names)}")
     date = parse_date(rest) or (None if meta.date else parse_date(text))
     if date:
         meta.date = meta.date or date
@@ -232,13 +332,33 @@ def is_meta_line(text: str, rest: str, meta: Meta) -> bool:
     """A line of labelled values only (nothing else left but separators or a weekday)."""
     found = meta.date or meta.source_name or meta.source_url or meta.credits
     found = found or meta.responsible_editor or meta.photo_credits
-    if not found:
+    if not found and not meta.labelled:
         return False
     leftover = re.sub(r"星期.|周.|[\W_\d]|[A-Za-z]{1,3}", "", rest)
     if meta.date and len(text) <= 50:
         # A date with a short name beside it: the publisher (XX市民政 2022-05-20 18:00).
         return len(leftover) <= 12
     return len(leftover) <= 2 and len(text) <= 200
+
+
+# What ends the name of an organisation, not a person's: 县民政局, 某某网, 区妇联.
+_ORGANISATION_END_RE = re.compile(
+    r"(?:局|会|會|联|聯|部|办|辦|中心|政府|网|網|站|院|委|厅|廳|处|處|科|室|社|台|报|報|号|號|所|馆|館"
+    r"|队|隊|团|團|校|园|園|司|组|組|员|員|协会|基金)$"
+)
+
+
+def author_credit(value: str) -> Meta:
+    """The credit a page's author <meta> gives: 作者 and the names in it that are people."""
+    meta = Meta()
+    names = [
+        name
+        for name in _names(value)
+        if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", name) and not _ORGANISATION_END_RE.search(name)
+    ]
+    if names:
+        meta.credits.append(("作者", names))
+    return meta
 
 
 def dateline_credits(paragraph: str) -> Meta:

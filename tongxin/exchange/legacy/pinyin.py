@@ -113,8 +113,10 @@ _OPEN = r"[(（\[【]"
 _CLOSE = r"[)）\]】]"
 # Inside brackets: letters (any script a mangled vowel may have become), ?, digits 1–5 for
 # tones, apostrophes, spaces and hyphens, never more than 80 characters.
+# A space on both sides (关爱 (guān ài) 儿童) goes with it.
 _BRACKETED_RE = re.compile(
     rf"(?<=[{_HAN}])\s?{_OPEN}\s*([A-Za-z\u00c0-\u024f{_TONE_MARKED}?'’·\s\-1-5\u0080-\u00bf]{{1,80}}?)\s*{_CLOSE}"
+    rf"(?:\s(?=[{_HAN}]))?"
 )
 _ZHUYIN_RE = re.compile(
     rf"(?<=[{_HAN}])\s?(?:{_OPEN}\s*[{_ZHUYIN}\s]+\s*{_CLOSE}|[{_ZHUYIN}][{_ZHUYIN}\s]*(?=[^{_ZHUYIN}]|$))"
@@ -201,3 +203,18 @@ def remove_annotations(text: str) -> tuple[str, int]:
     text = _ZHUYIN_RE.sub(lambda m: remove_if(True, m), text)
     text = _BARE_RE.sub(lambda m: remove_if(_spells_pinyin(m.group(1)), m), text)
     return text, count
+
+
+_LINE_WORD_RE = re.compile(rf"[a-z{_TONE_MARKED}'’]+", re.I)
+
+
+def is_reading_line(text: str) -> bool:
+    """A line that is only a reading: the pinyin a page printed above its characters
+    (ruby), on its own line once copied: “guān ài liú shǒu ér tóng”, or zhuyin."""
+    if re.fullmatch(rf"[{_ZHUYIN}\s]+", text) and len(text.split()) >= 2:
+        return True
+    words = text.split()
+    if len(words) < 2 or not all(_LINE_WORD_RE.fullmatch(w) for w in words):
+        return False
+    # Tone marks are what tell pinyin from English or a romanized name.
+    return any(c in _TONE_MARKED for c in text.lower()) and all(map(_spells_pinyin, words))

@@ -100,6 +100,47 @@ _STRONG = [
     "线上赌场",
     "足球投注",
     "体育投注",
+    # Gambling brands and their SEO phrases, as hacked pages carry them.
+    "九游会",
+    "九游娱乐",
+    "开云",
+    "kaiyun",
+    "爱游戏体育",
+    "米乐m6",
+    "半岛体育",
+    "bob体育",
+    "亚博体育",
+    "yabo",
+    "华体会",
+    "乐鱼体育",
+    "博鱼体育",
+    "体育官网",
+    "体育官方网站",
+    "体育app",
+    "娱乐平台",
+    "娱乐场网址",
+    "娱乐场官网",
+    "资料大全管家婆",
+    "天天综合网",
+    "娱乐官网",
+    "线上娱乐",
+    "电子游艺",
+    "pg电子",
+    "麻将胡了",
+    "真人游戏",
+    "ag真人",
+    "澳门金沙",
+    "新澳门",
+    "澳门特马",
+    "澳门精准",
+    "管家婆",
+    "天天开好彩",
+    "最准的资料",
+    "久久精品",
+    "天天综合",
+    "日本一区",
+    "精品国产",
+    "午夜福利",
 ]
 # Ordinary words elsewhere (国产大飞机, 亚洲杯): spam only next to other spam words.
 _WEAK = [
@@ -136,6 +177,14 @@ _WEAK = [
     "精品",
     "影院",
     "美女",
+    "棋牌",
+    "开奖",
+    "彩票平台",
+    "官网登录",
+    "登录入口",
+    "注册",
+    "试玩",
+    "久久",
 ]
 
 
@@ -145,7 +194,11 @@ def _alternation(words):
 
 _STRONG_RE = _alternation(_STRONG)
 _WEAK_RE = _alternation(_WEAK)
-_SOUP_SEP_RE = re.compile(r"\s*[_|｜丨]\s*|\s+-\s+|\s*—+\s*")
+# What soup is written with: _ | ｜ 丨, dashes (spaced, or between words but not between the
+# digits of a date), 【】 and the middle dot.
+_SOUP_SEP_RE = re.compile(
+    r"\s*[_|｜丨]\s*|\s+-\s+|(?<![\d\s])-(?![\d\s])|\s*[—－]+\s*|\s*[【】]\s*|\s*[·•]\s*"
+)
 _SENTENCE_RE = re.compile(r"[。！？；]")
 
 
@@ -182,13 +235,30 @@ def _spammy(segment: str) -> bool:
 
 
 def strip_spam_segments(text: str) -> tuple[str, int]:
-    """A title in soup form without its spam segments (澳门赌场_民政局召开会议 → 民政局召开会议),
-    and how many were removed."""
-    parts = _SOUP_SEP_RE.split(text)
-    if len(parts) < 2:
+    """A title in soup form without its spam segments (澳门赌场_民政局召开会议 → 民政局召开会议,
+    【澳门新葡京】民政局召开会议 → 民政局召开会议), and how many were removed. What stays is
+    cut out of the line as written, with the separators between the kept parts."""
+    # (start, end) of every segment, and of the separator after it.
+    segments, start = [], 0
+    for m in _SOUP_SEP_RE.finditer(text):
+        segments.append((start, m.start(), m.end()))
+        start = m.end()
+    segments.append((start, len(text), len(text)))
+    if len(segments) < 2:
         return text, 0
-    kept = [p for p in parts if p and not _spammy(p)]
-    removed = len([p for p in parts if p]) - len(kept)
+    spammy = [bool(text[a:b].strip()) and _spammy(text[a:b]) for a, b, _ in segments]
+    kept = [
+        seg
+        for seg, bad in zip(segments, spammy, strict=True)
+        if not bad and text[seg[0] : seg[1]].strip()
+    ]
+    removed = sum(spammy)
     if not removed or not kept:
         return text, 0
-    return "_".join(kept) if len(kept) > 1 else kept[0], removed
+    # From the first kept segment to the last, without the spam segments between them.
+    out, first, last = [], kept[0], kept[-1]
+    for (a, b, sep_end), bad in zip(segments, spammy, strict=True):
+        if a < first[0] or a > last[0] or bad:
+            continue
+        out.append(text[a:b] if (a, b, sep_end) == last else text[a:sep_end])
+    return "".join(out).strip(), removed

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise LegacyError(f"无法读取文件：{exc.strerror or exc}") from None
-        article = read_article(data)
+        article = read_article(data, path.name)
         result = save_draft(article, data, name, parent, dry_run=dry_run)
         suffix = " (dry run)" if dry_run else ""
         self.stdout.write(f"{name} -> {result.path} (draft){suffix}")
