@@ -52,7 +52,7 @@ def route(root, request, components, walk):
     try:
         key = _key(root, components)
         kept = keptcache.get(key)
-        if kept is not None:
+        if isinstance(kept, tuple) and len(kept) == 3:
             content_type_id, pk, used = kept
             target = _load(content_type_id, pk)
             if target is not None:
@@ -117,8 +117,8 @@ class SiteMiddleware:
 
 def parent_of(page, model):
     """`page`'s parent when it is a `model` (else None), in one query: the specific row
-    by tree path, instead of treebeard's parent and then its specific type. None is asked
-    when a walk left the parent on the page."""
+    by tree path, instead of treebeard's parent and then its specific type. No query when
+    a tree walk left the parent on the page."""
     if page.depth <= 1:
         return None
     parent = getattr(page, "_cached_parent_obj", None)
