@@ -151,3 +151,14 @@ def next_change(version, now=None):
     found = int(moment.timestamp() * 1_000_000)
     django_cache.set(key, found, 24 * 3600)
     return found
+
+
+def seconds_valid(limit, now=None):
+    """`limit` seconds, or fewer when visibility next changes by the clock before then: how
+    long an answer about public pages may be kept by a client or a cache that is never
+    purged (oEmbed's `cache_age` and `max-age`). At least one second."""
+    from .contentversion import content_version
+
+    now = now or timezone.now()
+    left = (next_change(content_version(), now) - int(now.timestamp() * 1_000_000)) // 1_000_000
+    return max(1, min(limit, left))
