@@ -11,7 +11,10 @@ what the public may see, and the apps import one way (issue 10).
 import ast
 import datetime
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -485,3 +488,74 @@ def test_core_and_scripts_import_no_page_app():
     for app in ("tongxin.core", "tongxin.scripts"):
         assert not graph[app] & set(PAGE_APPS), (app, graph[app])
     assert "stories" not in graph["campaigns"]
+
+
+# In a fresh interpreter, with the app registry loaded but no app's models imported yet
+# (what `django.setup()` does before it imports each app's models in turn), import some
+# modules and list which modules of the project's apps that brought in.
+FRESH_IMPORT = """
+import json, sys
+from django.apps import apps
+from django.core.exceptions import AppRegistryNotReady
+from django.apps.config import AppConfig
+from django.conf import settings
+
+for entry in settings.INSTALLED_APPS:
+    config = AppConfig.create(entry)
+    apps.app_configs[config.label] = config
+    config.apps = apps
+apps.apps_ready = True
+for name in sys.argv[1:]:
+    try:
+        __import__(name)
+    except AppRegistryNotReady:
+        pass  # needs every model loaded (admin forms): the static test above reads it
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def imported_by(*modules):
+    """Modules of the project's apps (beyond their packages and AppConfigs, which the app
+    registry loads) that importing `modules` in a fresh interpreter imports."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tongxin.settings.test", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_IMPORT, *modules],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.splitlines()[-1])
+    return {
+        name: app_of(name)
+        for name in loaded
+        if app_of(name) and name != app_of(name) and name != f"{app_of(name)}.apps"
+    }
+
+
+def modules_of(app):
+    return [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "__init__.py"
+    ]
+
+
+def test_campaigns_models_alone_do_not_import_the_stories_app():
+    loaded = imported_by("campaigns.models")
+    assert "campaigns.models" in loaded
+    assert not [name for name, app in loaded.items() if app == "stories"], loaded
+
+
+@pytest.mark.parametrize("app", ["tongxin/core", "tongxin/scripts"])
+def test_core_and_scripts_alone_import_no_other_app(app):
+    """Every module of core (or scripts), imported in a fresh interpreter, imports nothing of
+    a page app or a site-wide app: those are imported when a route is served."""
+    dotted = app.replace("/", ".")
+    allowed = {dotted, "tongxin.scripts"}
+    loaded = imported_by(*modules_of(app))
+    others = sorted(name for name, owner in loaded.items() if owner not in allowed)
+    assert not others, others
