@@ -449,8 +449,9 @@ def test_typed_markup_reaches_no_surface_as_markup(client, hostile_site, languag
             response = get(client, base + kind + "/")
             parsed = feedparser.parse(response.content, sanitize_html=False)
             assert not parsed.bozo, (base + kind, parsed.get("bozo_exception"))
-            for entry in parsed.entries:
+            for entry in [parsed.feed, *parsed.entries]:
                 details = [entry.get("title_detail"), entry.get("summary_detail")]
+                details.append(entry.get("subtitle_detail"))
                 details += entry.get("content", []) + [
                     {"type": "text/plain", "value": author.get("name")}
                     for author in entry.get("authors", [])
@@ -513,3 +514,33 @@ def test_typed_markup_reaches_no_surface_as_markup(client, hostile_site, languag
             surfaces = seen.get(token, set())
             assert {"rss", "atom", "json"} <= surfaces, (where, surfaces)
             assert any(s.startswith("page ") for s in surfaces), (where, surfaces)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", SCRIPTS)
+def test_markup_in_the_address_is_echoed_as_text(client, hostile_site, language):
+    """What a reader (or a link someone sends) puts in the query string or the path comes
+    back, where it comes back at all, as text."""
+    payload = PAYLOADS[0]
+    pages = [
+        ("/search/", {"q": payload, "type": payload, "region": payload, "campaign": payload}),
+        ("/search/", {"q": WORD, "page": payload}),
+        ("/gushi/", {"region": payload, "circumstance": payload, "page": payload}),
+        ("/xinwen/", {"page": payload}),
+        ("/qingyun/series/", {"page": payload}),
+        (f"/xinwen/{payload}/", {}),
+        ("/gushi/hostile-story/", {"from": payload, "utm_source": payload}),
+    ]
+    for path, params in pages:
+        response = client.get(f"/{language}{path}", params)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        read_html(response.content.decode(), f"{path} {params}")
+    for path in ("/xinwen/feed/rss/", "/xinwen/embed/"):
+        response = client.get(f"/{language}{path}", {"limit": payload})
+        assert response.status_code == 400
+        assert not response["Content-Type"].startswith("text/html")
+    response = client.get("/oembed/", {"url": f"http://testserver/{language}/{payload}/"})
+    assert response["Content-Type"] == "application/json"
+    response = client.get(f"/donate/{payload}/")
+    assert response.status_code == 404
+    read_html(response.content.decode(), "donate")
