@@ -287,7 +287,9 @@ def test_an_expiring_section_leaves_the_menu_and_the_home_page_through_warm_cach
             assert ages and all(int(age) <= 3600 for age in ages), response["Cache-Control"]
             html = response.content.decode()
             assert f'href="/{language}/qingyun/"' in html.replace(menu_of(html), "")
-            assert served(client, f"/{language}/qingyun/series/ep-1/").status_code == 200
+            episode = served(client, f"/{language}/qingyun/series/ep-1/").content.decode()
+            crumbs = re.search(r'<nav class="breadcrumbs.*?</nav>', episode, re.S).group(0)
+            assert f'href="/{language}/qingyun/"' in crumbs
             assert served(client, f"/{language}/qingyun/").status_code == 200
             feed = client.get(f"/{language}/feed/rss/").content.decode()
             assert f"/{language}/qingyun/<" in feed
@@ -297,7 +299,11 @@ def test_an_expiring_section_leaves_the_menu_and_the_home_page_through_warm_cach
             for path in elsewhere:
                 html = client.get(f"/{language}{path}").content.decode()
                 assert "/qingyun/" not in menu_of(html), (language, path)
-            # Its pages stay (as after Wagtail's job, which unpublishes the page alone).
+            # Its pages stay (as after Wagtail's job, which unpublishes the page alone),
+            # without it in their breadcrumbs.
+            episode = client.get(f"/{language}/qingyun/series/ep-1/").content.decode()
+            crumbs = re.search(r'<nav class="breadcrumbs.*?</nav>', episode, re.S).group(0)
+            assert "/qingyun/series/" in crumbs and f'href="/{language}/qingyun/"' not in crumbs
             link = f'href="/{language}/qingyun/"'
             assert link not in client.get(f"/{language}/").content.decode()
             assert client.get(f"/{language}/qingyun/").status_code == 404
