@@ -416,6 +416,22 @@ def test_a_restricted_page_is_on_no_public_surface(client, restricted, kind):
                 assert tree.story.title.encode() not in response.content, url
 
 
+@pytest.mark.django_db
+def test_a_restriction_added_to_a_cached_page_applies_at_once(client):
+    tree = build_site_tree()
+    for language in SCRIPTS:
+        for path in ("/gushi/xiaoyu/", "/gushi/xiaoyu/embed/", "/gushi/feed/json/"):
+            assert served(client, f"/{language}{path}")["X-Page-Cache"] == "hit", path
+    PageViewRestriction.objects.create(
+        page=tree.story_index, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    for language in SCRIPTS:
+        for path in ("/gushi/xiaoyu/", "/gushi/xiaoyu/embed/", "/gushi/feed/json/"):
+            response = client.get(f"/{language}{path}")
+            assert b'name="password"' in response.content, path
+        assert "/gushi/xiaoyu/" not in client.get(f"/{language}/").content.decode()
+
+
 # --------------------------------------------------------------------------- imports
 
 APPS = (
