@@ -45,6 +45,7 @@ from campaigns.models import (
 )
 from stories.models import StoryIndexPage, StoryPage
 from tongxin.home.models import HomePage
+from tongxin.scripts.convert import ORIGIN_HANS, ORIGIN_HANT, ORIGIN_POP
 from tongxin.scripts.models import ConversionRule
 
 from .factories import (
@@ -278,6 +279,7 @@ def hostile_site(db):
 # --------------------------------------------------------------------------- reading
 
 
+MARKERS = {ORIGIN_HANS, ORIGIN_HANT, ORIGIN_POP}
 ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#x27|#39|#34);")
 
 
@@ -331,6 +333,7 @@ def read_html(markup, where):
     assert not parser.twice, f"{where}: escaped twice: {parser.twice[:3]}"
     text = "".join(parser.text)
     assert "-{" not in text and "}-" not in text, f"{where}: keep-as-written markers shown"
+    assert not MARKERS & set(markup), f"{where}: origin markers left in"
     for code in parser.codes:
         read_html(code, f"{where} <textarea>")
     return "".join(parser.text)
@@ -344,6 +347,7 @@ def assert_plain_text(value, where):
     """A plain-text field (feed and oEmbed titles, authors, JSON Feed summaries): the typed
     text exactly, never pre-escaped (a reader would show `&lt;`)."""
     assert not re.search(r"&(?:lt|gt|amp|quot|#x27|#39);", value or ""), f"{where}: {value!r}"
+    assert not MARKERS & set(value or ""), f"{where}: origin markers left in"
     assert "-{" not in (value or "") and "}-" not in (value or ""), f"{where}: {value!r}"
 
 
