@@ -253,7 +253,8 @@ def hostile_site(db):
     )
     FundLaunchOrganizer.objects.create(page=launch, organization=organization, role="主办")
     news_index = make(NewsIndexPageFactory, NewsIndexPage, home, "xinwen")
-    news = make(NewsPageFactory, NewsPage, news_index, "hostile")
+    # Written in traditional characters: the simplified rendition converts it the other way.
+    news = make(NewsPageFactory, NewsPage, news_index, "hostile", script="hant")
     story_index = make(StoryIndexPageFactory, StoryIndexPage, home, "gushi")
     story = make(StoryPageFactory, StoryPage, story_index, "hostile-story", identity=None)
     StoryIdentityFactory(story=story)
@@ -271,6 +272,11 @@ def hostile_site(db):
     ConversionRule.objects.create(hans=WORD, hant="<img src=x onerror=alert(9)>兒童\"'&")
     story.conversion_rules = [("rule", {"hans": WORD, "hant": '<svg onload=alert(8)>&"'})]
     story.save()
+    # A rule read the other way: traditional text (the news page's) shown simplified.
+    ConversionRule.objects.create(hans='<svg onload=alert(7)>童心&"', hant="童心")
+    news.summary += "童心"
+    news.title += "童心"
+    news.save()
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     pages = [home, campaign, series, *episodes, launch, news_index, news, story_index, story]
     return tokens, pages, {"fund": fund, "closed": closed}
