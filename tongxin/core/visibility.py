@@ -20,6 +20,7 @@ cached page, feed or embed outlives the moment a page or a consent expires.
 """
 
 import datetime
+import logging
 from functools import cache
 
 from django.apps import apps
@@ -29,6 +30,8 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
+
+logger = logging.getLogger(__name__)
 
 SCOPES = ("web", "partners")
 NEXT_CHANGE_KEY = "visibility:next-change"
@@ -160,5 +163,10 @@ def seconds_valid(limit, now=None):
     from .contentversion import content_version
 
     now = now or timezone.now()
-    left = (next_change(content_version(), now) - int(now.timestamp() * 1_000_000)) // 1_000_000
+    try:
+        until = next_change(content_version(), now)
+    except Exception:  # the cache unreachable: the answer itself must not fail
+        logger.warning("Next visibility change unknown", exc_info=True)
+        return limit
+    left = (until - int(now.timestamp() * 1_000_000)) // 1_000_000
     return max(1, min(limit, left))
