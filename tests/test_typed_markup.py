@@ -13,6 +13,7 @@ results, the sitemap and the donation pages. No element or attribute may come fr
 typed text, nothing may be escaped twice, and plain-text fields carry the text as typed.
 """
 
+import base64
 import html
 import json
 import re
@@ -289,6 +290,23 @@ MARKERS = {ORIGIN_HANS, ORIGIN_HANT, ORIGIN_POP}
 ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#x27|#39|#34);")
 
 
+SVG_DATA = "data:image/svg+xml;base64,"
+
+
+def svg_problems(data):
+    """A generated SVG (a video's title card) must parse, and hold no script or handler."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        return [f"SVG does not parse: {error}"]
+    problems = []
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] in ("script", "foreignObject"):
+            problems.append(f"SVG <{element.tag}>")
+        problems += [f"SVG {name}" for name in element.attrib if name.startswith("on")]
+    return problems
+
+
 class MarkupCheck(HTMLParser):
     """Reads HTML as a browser would and collects anything that came from typed text: an
     element the payloads hold, an event-handler attribute, a script holding their code; and
@@ -310,6 +328,8 @@ class MarkupCheck(HTMLParser):
                 self.twice.append(f"<{tag} {name}={value!r}>")
             if value:
                 self.text.append(" " + value + " ")
+            if value and value.startswith(SVG_DATA):
+                self.found += svg_problems(base64.b64decode(value[len(SVG_DATA) :]))
         if tag == "img" and dict(attrs).get("src") == "x":
             self.found.append("<img src=x>")
         if tag == "svg" and any(n == "onload" for n, _ in attrs):
