@@ -929,3 +929,46 @@ def test_no_value_of_the_wrong_type_anywhere_crashes_the_validator(tmp_path):
             # Some are even valid (age 7, null for an optional key); none may crash.
             assert isinstance(schema.errors(document, tmp_path, SiteFacts()), list)
         parent[where[-1]] = original
+
+
+def limited_fields(block, key_path):
+    """(format key path, max_length) of every text field with a limit, walked from `block`."""
+    from wagtail import blocks as wagtail_blocks
+
+    if isinstance(block, wagtail_blocks.StructBlock):
+        renamed = getattr(block.meta, "exchange_names", None) or {}
+        for name, child in block.child_blocks.items():
+            yield from limited_fields(child, (*key_path, renamed.get(name, name)))
+    elif isinstance(block, wagtail_blocks.ListBlock):
+        yield from limited_fields(block.child_block, (*key_path, 0))
+    elif (
+        isinstance(block, (wagtail_blocks.CharBlock, wagtail_blocks.TextBlock))
+        and block.field.max_length
+    ):
+        yield key_path, block.field.max_length
+
+
+@pytest.mark.django_db
+def test_every_block_field_limit_comes_from_the_block_definition(tmp_path):
+    """A limit declared on a block (tongxin.core.blocks, campaigns.blocks) is the limit the
+    importer applies, field by field, named exactly: nothing repeats it elsewhere."""
+    from tongxin.exchange.blocks import body_blocks
+
+    document = build_document(tmp_path)
+    body = document["pages"][2]["body"]
+    index = {block["type"]: i for i, block in enumerate(body)}
+    expected = []
+    for block_type, block in body_blocks().items():
+        for key_path, limit in limited_fields(block, ()):
+            target = body[index[block_type]]
+            for key in key_path[:-1]:
+                target = target[key]
+            target[key_path[-1]] = "字" * (limit + 1)
+            where = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key_path)
+            expected.append(
+                f"pages[2] /camp/: body[{index[block_type]}]{where}: longer than {limit} characters"
+            )
+    assert len(expected) >= 8  # figures, image, video, donate and wishes fields
+    err = refused(write_document(tmp_path, document))
+    for message in expected:
+        assert message in err, (message, err)

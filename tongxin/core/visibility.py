@@ -20,6 +20,7 @@ cached page, feed or embed outlives the moment a page or a consent expires.
 """
 
 import datetime
+import logging
 import operator
 from functools import cache, reduce
 
@@ -31,6 +32,8 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 from . import keptcache
+
+logger = logging.getLogger(__name__)
 
 SCOPES = ("web", "partners")
 NEXT_CHANGE_KEY = "visibility:next-change"
@@ -207,3 +210,19 @@ def next_change(version, now=None):
     found = int(moment.timestamp() * 1_000_000)
     keptcache.set(key, found, 24 * 3600)
     return found
+
+
+def seconds_valid(limit, now=None):
+    """`limit` seconds, or fewer when visibility next changes by the clock before then: how
+    long an answer about public pages may be kept by a client or a cache that is never
+    purged (oEmbed's `cache_age` and `max-age`). At least one second."""
+    from .contentversion import content_version
+
+    now = now or timezone.now()
+    try:
+        until = next_change(content_version(), now)
+    except Exception:  # the cache unreachable: the answer itself must not fail
+        logger.warning("Next visibility change unknown", exc_info=True)
+        return limit
+    left = (until - int(now.timestamp() * 1_000_000)) // 1_000_000
+    return max(1, min(limit, left))

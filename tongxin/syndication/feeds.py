@@ -205,7 +205,9 @@ class PageRssFeed(Feed):
         return obj.feed_url
 
     def description(self, obj):
-        return obj.description
+        # A channel's description is HTML to RSS readers, as an item's is: escaped text.
+        # (Atom writes no description; JSON Feed's is plain text.)
+        return escape(obj.description)
 
     def author_name(self, obj):
         return obj.author

@@ -27,16 +27,18 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from stories.models import StoryPage
+from tongxin.core.visibility import seconds_valid
 from tongxin.scripts import script as scripts
 from tongxin.scripts.rendition import text_for_script
 
-from .conditional import CACHE_CONTROL, cors, without_cookies
+from .conditional import cors, without_cookies
 from .content import SITE_NAME, credit_names, organizer_names
 from .embeds import embed_size, iframe_html
 from .pages import find_public_page, page_path, shape_of, site_root_path
 
 MAX_URL_LENGTH = 2048
 CACHE_AGE = 3600
+MAX_AGE = 300  # as every other partner answer (syndication.conditional.CACHE_CONTROL)
 DIMENSION_RE = re.compile(r"[0-9]{1,5}")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # A 16:9 JPEG every consumer accepts; one fixed size (no rendition per request parameter).
@@ -67,7 +69,9 @@ def _answer(status, payload):
     response = HttpResponse(body, status=status, content_type="application/json")
     cors(response)
     if status == 200:
-        response["Cache-Control"] = CACHE_CONTROL
+        # Never kept past the moment a page or consent expires (the answer would still
+        # offer the widget of a page that is gone).
+        response["Cache-Control"] = f"public, max-age={seconds_valid(MAX_AGE)}"
     return response
 
 
@@ -167,7 +171,7 @@ def oembed_answer(request):
         "thumbnail_url": thumbnail_url,
         "thumbnail_width": thumbnail_width,
         "thumbnail_height": thumbnail_height,
-        "cache_age": CACHE_AGE,
+        "cache_age": seconds_valid(CACHE_AGE),
     }
 
 

@@ -50,15 +50,15 @@ def _with_script(queryset, *fields):
 
 @register.simple_tag
 def breadcrumbs(page):
-    """`{% breadcrumbs page as crumbs %}`: live ancestors between the home page and `page`.
+    """`{% breadcrumbs page as crumbs %}`: the public ancestors between the home page and
+    `page` (tongxin.core.visibility, as the menu): an ancestor past its `expire_at` is left
+    out at that moment, not when the job unpublishes it.
 
     No query for the home page and its children (nothing lies between); one query otherwise.
-    Ancestors need no `.public()` check: a page served to this reader passed every view
-    restriction of its ancestors already.
     """
     if page is None or getattr(page, "depth", 0) <= HOME_DEPTH + 1:
         return []
-    ancestors = Page.objects.ancestor_of(page).filter(depth__gt=HOME_DEPTH).live()
+    ancestors = visible(Page.objects.ancestor_of(page).filter(depth__gt=HOME_DEPTH), "web")
     return list(_with_script(ancestors).order_by("depth"))
 
 

@@ -20,7 +20,9 @@ from django.utils.html import format_html, format_html_join
 
 from tongxin.core.routes import PARTNERS
 from tongxin.core.visibility import is_visible
+from tongxin.scripts import script as scripts
 from tongxin.scripts.markers import wrap_origin
+from tongxin.scripts.rendition import text_for_script
 from tongxin.syndication.embeds import embed_size, iframe_html
 from tongxin.syndication.pages import shape_of
 
@@ -96,13 +98,28 @@ def feed_links(context, page=None):
 
 @register.inclusion_tag("syndication/embed_code.html", takes_context=True)
 def embed_code(context, page=None):
-    """`{% embed_code page %}`: the iframe partners paste, or nothing."""
+    """`{% embed_code page %}`: the iframe partners paste, or nothing.
+
+    The code is HTML shown as text, so the title in it is escaped twice: once in the
+    iframe's attribute, once in the textarea. The page-wide conversion could only convert it
+    at the outer level (a rule's rendition holding `"` or `<` would come out escaped once,
+    and break out of the attribute in the partner's page); so the title is put in the
+    reader's script first, as oEmbed's `html` does, and the code is marked as written in the
+    reader's script, which the page-wide conversion leaves as it is."""
     url = _public_url(context, page)
     if url is None:
         return {"code": ""}
     shape = shape_of(page)
     width, height = embed_size(page)
-    return {"code": iframe_html(f"{url}embed/", _title(page), width, height), "shape": shape}
+    reader = scripts.of_request(context["request"]).code
+    title = text_for_script(page.title, reader, source=_script_of(page), page=page)
+    code = iframe_html(f"{url}embed/", title, width, height)
+    return {"code": wrap_origin(str(code), reader), "shape": shape}
+
+
+def _script_of(page):
+    script = getattr(page, "script", None)
+    return script if script in (scripts.HANS.code, scripts.HANT.code) else scripts.HANS.code
 
 
 # Blocks whose page markup does not suit a feed reader: page images are relative, lazy,
