@@ -105,17 +105,17 @@ def test_a_failure_while_writing_rolls_everything_back(document):
     """An error found only while writing (here: the database refusing the 200th page) still
     leaves nothing: no page, no search entry, and the deferred work never runs."""
     before = Page.objects.count()
-    real = Page.add_child
+    real = Page.save
     made = {"n": 0}
 
-    def failing(self, **kwargs):
+    def failing(self, *args, **kwargs):
         made["n"] += 1
         if made["n"] == 200:
             raise RuntimeError("disk full")
-        return real(self, **kwargs)
+        return real(self, *args, **kwargs)
 
     with (
-        mock.patch.object(Page, "add_child", failing),
+        mock.patch.object(Page, "save", failing),
         mock.patch("tongxin.search.signals.update_pages") as update_pages,
         pytest.raises(RuntimeError),
     ):
