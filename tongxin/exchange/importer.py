@@ -8,6 +8,10 @@ Publication follows the file: `live: true` publishes (or schedules, when `go_liv
 the future; Wagtail's own publish() does the scheduling, as in the admin), `live: false`
 keeps a draft and unpublishes a live page. A story that fails the privacy check is kept as
 a draft and reported ("held"); with `strict` that makes the whole import fail instead.
+
+A new page that goes live at once (most of a large import) is written in one pass
+(create_published, tongxin.exchange.newpages) that leaves what Wagtail's add_child,
+save_revision and publish leave; the others go through Wagtail's own steps.
 """
 
 import importlib
@@ -430,8 +434,9 @@ class PageWriter:
         if changed or latest is None:
             if want_live and page.first_published_at is None and date:
                 obj.first_published_at = to_datetime(date)
-            # A page created just now was validated whole by add_child's save (Wagtail's
-            # Page.save runs full_clean), on exactly this content.
+            # A page created just now (a draft or a scheduled page: create_page) was
+            # validated as Wagtail validates a new draft when it was stored; a scheduled one
+            # is validated whole when it goes live (Wagtail's publish), as before.
             if not created:
                 self.clean(obj, publishing=want_live)
             latest = obj.save_revision(clean=False, log_action=True)
