@@ -12,6 +12,8 @@ import opencc
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tongxin.core.bulk import remembered
+
 from .privacy import collect_private_values, find_leaks, find_name_warnings
 
 
@@ -133,7 +135,12 @@ def identity_record(identity):
 
 
 def public_numbers():
-    """The organisations' public phone numbers: printed on purpose, not a family's."""
+    """The organisations' public phone numbers: printed on purpose, not a family's. Read
+    once per batch of bulk changes (an import checks every story against the same list)."""
+    return remembered("guard.public_numbers", _read_public_numbers)
+
+
+def _read_public_numbers():
     from campaigns.models import Organization
 
     numbers = []

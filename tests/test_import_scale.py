@@ -10,7 +10,8 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Page, ReferenceIndex
+from django.utils.timezone import localtime
+from wagtail.models import Page, PageLogEntry, ReferenceIndex
 
 from tongxin.core import bulk
 from tongxin.exchange.importer import import_document
@@ -105,17 +106,17 @@ def test_a_failure_while_writing_rolls_everything_back(document):
     """An error found only while writing (here: the database refusing the 200th page) still
     leaves nothing: no page, no search entry, and the deferred work never runs."""
     before = Page.objects.count()
-    real = Page.add_child
+    real = Page.save
     made = {"n": 0}
 
-    def failing(self, **kwargs):
+    def failing(self, *args, **kwargs):
         made["n"] += 1
         if made["n"] == 200:
             raise RuntimeError("disk full")
-        return real(self, **kwargs)
+        return real(self, *args, **kwargs)
 
     with (
-        mock.patch.object(Page, "add_child", failing),
+        mock.patch.object(Page, "save", failing),
         mock.patch("tongxin.search.signals.update_pages") as update_pages,
         pytest.raises(RuntimeError),
     ):
@@ -133,3 +134,40 @@ def test_the_command_imports_a_generated_file(tmp_path, document):
     call_command("import_content", str(path), stdout=out)
     # The home page is there before any import (migrations make it): updated, not created.
     assert "created 299, updated 1, unchanged 0 pages; 0 held as draft" in out.getvalue()
+
+
+def test_imported_pages_are_as_wagtail_leaves_a_published_page(admin_client, document):
+    """New pages are published in one pass (tongxin.exchange.newpages), not through
+    add_child, save_revision and publish: what an editor and the tree see is the same."""
+    outcome = import_document(document)
+    assert outcome.written and not outcome.errors
+    story = next(p for p in document["pages"] if p["type"] == "story" and p.get("live", True))
+    page = Page.objects.get(url_path__endswith=story["path"]).specific
+    assert page.live and not page.has_unpublished_changes and not page.expired
+    # One revision, the one that is live, holding the page as published.
+    (revision,) = page.revisions.all()
+    assert page.latest_revision == page.live_revision == revision
+    assert revision.as_object().title == page.title == page.draft_title
+    assert localtime(page.first_published_at).date().isoformat() == story["date"]
+    assert page.last_published_at >= revision.created_at
+    # The history: created, edited (the revision), published, in that order.
+    history = PageLogEntry.objects.filter(page=page).order_by("timestamp", "pk")
+    assert [(e.action, e.revision_id) for e in history] == [
+        ("wagtail.create", None),
+        ("wagtail.edit", revision.pk),
+        ("wagtail.publish", revision.pk),
+    ]
+    response = admin_client.get(f"/admin/pages/{page.pk}/history/")
+    assert response.status_code == 200
+    assert page.title in response.content.decode()
+    # Treebeard's paths, depths and child counts hold for the whole tree.
+    assert Page.find_problems() == ([], [], [], [], [])
+    # A page added to a parent that already has children comes after the last one.
+    parent = page.get_parent()
+    last = parent.get_children().last()
+    more = json.loads(json.dumps({**document, "pages": [story]}))
+    more["pages"][0]["path"] = story["path"].rstrip("/") + "-more/"
+    assert import_document(more).pages["created"] == 1
+    added = Page.objects.get(url_path__endswith=more["pages"][0]["path"])
+    assert added.path == last._inc_path()
+    assert Page.find_problems() == ([], [], [], [], [])

@@ -249,7 +249,9 @@ def retry_pending():
 
 
 def page_changed(sender, instance, **kwargs):
-    dispatch(page_urls(instance))
+    # Nothing to purge: no URL to work out (an import publishes thousands of pages).
+    if configured():
+        dispatch(page_urls(instance))
 
 
 def page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):

@@ -16,6 +16,7 @@ importer for a page given by `parent` without a path.
 import re
 import unicodedata
 
+from django.db.models import Q
 from django.utils.text import slugify
 from pypinyin import Style, lazy_pinyin
 
@@ -36,7 +37,11 @@ def slug_taken(slug, parent_page, page=None):
     if page is not None and page.pk:
         siblings = siblings.not_page(page)
     wanted = normalise_slug(slug)
-    return any(normalise_slug(s) == wanted for s in siblings.values_list("slug", flat=True))
+    # A slug of lower-case ASCII letters, digits, - and _ is its own normal form: such a
+    # sibling is the same only when equal. Only the others (legacy capitals, full-width or
+    # other non-ASCII letters) are read and normalised, not every sibling of a large index.
+    others = siblings.filter(Q(slug=wanted) | Q(slug__regex=r"[^-_0-9a-z]"))
+    return any(normalise_slug(s) == wanted for s in others.values_list("slug", flat=True))
 
 
 MAX_LENGTH = 60

@@ -8,6 +8,10 @@ Publication follows the file: `live: true` publishes (or schedules, when `go_liv
 the future; Wagtail's own publish() does the scheduling, as in the admin), `live: false`
 keeps a draft and unpublishes a live page. A story that fails the privacy check is kept as
 a draft and reported ("held"); with `strict` that makes the whole import fail instead.
+
+A new page that goes live at once (most of a large import) is written in one pass
+(create_published, tongxin.exchange.newpages) that leaves what Wagtail's add_child,
+save_revision and publish leave; the others go through Wagtail's own steps.
 """
 
 import importlib
@@ -19,15 +23,18 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page, Revision
+from wagtail.signals import page_published
 
 from campaigns.models import EpisodePage, Fund, Organization
 from stories.models import StoryIdentity
 from tongxin.core import spam
 from tongxin.core.bulk import bulk_changes
+from tongxin.core.fields import StringListField
 
 from . import represent, schema, spec
 from .apply import Keys, apply_content
 from .images import ImageStore
+from .newpages import LogEntries, TreeSlots
 from .site import NoSite, find_page, read_site_facts, site_root
 from .snippets import write_snippets
 from .values import page_date, to_datetime
@@ -160,6 +167,19 @@ def story_name_warnings(page, identity):
 
 # --- pages -------------------------------------------------------------------------------
 
+# What publishing changes on a page's row (Wagtail's PublishRevisionAction, save_revision).
+PUBLISHED_FIELDS = (
+    "live",
+    "has_unpublished_changes",
+    "expired",
+    "latest_revision",
+    "live_revision",
+    "latest_revision_created_at",
+    "draft_title",
+    "first_published_at",
+    "last_published_at",
+)
+
 
 def _validation_messages(exc):
     if hasattr(exc, "error_dict"):
@@ -187,6 +207,9 @@ class PageWriter:
         self.lookup = represent.Lookup(self.root)
         self.allocated = {}  # series path -> episode numbers handed out in this import
         self.now = timezone.now()
+        self.tree = TreeSlots()
+        self.logs = LogEntries()
+        self.identities = {}  # story pk -> its StoryIdentity (None: it has none)
 
     def write(self, document):
         self.outcome.snippets = write_snippets(document)
@@ -207,6 +230,8 @@ class PageWriter:
                     self.outcome.errors.append(
                         ": ".join(part for part in (item.where, name, message) if part)
                     )
+        self.tree.flush()
+        self.logs.flush()
 
     def resolve_path(self, path):
         return find_page(path, self.root)
@@ -228,52 +253,142 @@ class PageWriter:
         if self.site_paths is None or item.path in self.site_paths:
             page = find_page(item.path, self.root)
         if page is None:
-            parent = self.written.get(item.parent_path) or find_page(item.parent_path, self.root)
-            if parent is None:
-                raise ValidationError(f"parent {item.parent_path} was not written")
-            if item.type == "episode" and "number" not in content:
-                content["number"] = self.next_number(item, parent)
-            if item.type == "episode":
-                self.check_planned_count(parent, item.parent_path, content["number"])
-            obj = model(slug=item.path.strip("/").split("/")[-1], live=False)
-            obj.has_unpublished_changes = True
+            self.create_page(model, item, content)
+            return
+        # The page as stored: with the children this import gave it so far counted.
+        if page.pk in self.tree.flush():
+            page.refresh_from_db(fields=["numchild"])
+        obj = page.get_latest_revision_as_object()
+        if item.type == "episode" and "number" not in content:
+            content["number"] = obj.number or self.next_number(item, page.get_parent())
+        if item.type == "episode":
+            self.check_planned_count(page.get_parent(), item.parent_path, content["number"])
+        changed = self.differs(page, obj, item, content)
+        if changed:
             self.apply(obj, item, content)
-            parent.add_child(instance=obj)
-            page, changed, created = obj, True, True
-        else:
-            obj = page.get_latest_revision_as_object()
-            if item.type == "episode" and "number" not in content:
-                content["number"] = obj.number or self.next_number(item, page.get_parent())
-            if item.type == "episode":
-                self.check_planned_count(page.get_parent(), item.parent_path, content["number"])
-            changed, created = self.differs(page, obj, item, content), False
-            if changed:
-                self.apply(obj, item, content)
         identity_changed = self.write_identity(page, item) if item.type == "story" else False
+        want_live = self.wanted_live(obj, item, content, self.identity(page))
+        if item.type == "story" and (changed or identity_changed):
+            # Notes for the privacy reviewer about what this import wrote: a story the file
+            # leaves as it is was reported when it was written.
+            self.note_names(obj, item, self.identity(page))
+        state_changed = self.publish(page, obj, item, content, changed, want_live)
+        self.written[item.path] = page
+        if changed or identity_changed or state_changed:
+            self.outcome.pages["updated"] += 1
+        else:
+            self.outcome.pages["unchanged"] += 1
+
+    def create_page(self, model, item, content):
+        parent = self.written.get(item.parent_path) or find_page(item.parent_path, self.root)
+        if parent is None:
+            raise ValidationError(f"parent {item.parent_path} was not written")
+        if item.type == "episode" and "number" not in content:
+            content["number"] = self.next_number(item, parent)
+        if item.type == "episode":
+            self.check_planned_count(parent, item.parent_path, content["number"])
+        obj = model(slug=item.path.strip("/").split("/")[-1], live=False)
+        obj.has_unpublished_changes = True
+        self.apply(obj, item, content)
+        # The story's record is checked as it will be stored, and stored with the page.
+        identity = self.new_identity(item) if item.type == "story" else None
+        want_live = self.wanted_live(obj, item, content, identity)
+        if item.type == "story":
+            self.note_names(obj, item, identity)
+        go_live_at = content.get("go_live_at")
+        if want_live and not (go_live_at and go_live_at > self.now):
+            self.create_published(parent, obj, content, identity)
+        else:
+            # A draft or a scheduled page: Wagtail's own steps, as for a page on the site.
+            self.insert(parent, obj, identity)
+            self.publish(obj, obj, item, content, True, want_live, created=True)
+        self.written[item.path] = obj
+        self.outcome.pages["created"] += 1
+
+    def wanted_live(self, obj, item, content, identity):
+        """Whether the page goes live: as the file says, unless it has expired or is a story
+        the privacy check holds back (reported)."""
         want_live = item.live
         expire_at = content.get("expire_at")
         if want_live and expire_at and expire_at <= self.now:
             want_live = False
             self.outcome.notes.append(f"{item.where}: kept as a draft: expired at {expire_at}")
         if item.type == "story":
-            problems = story_problems(obj, self.identity(page))
+            problems = story_problems(obj, identity)
             if problems:
                 want_live = False
                 if item.live:
                     self.outcome.held.append(f"{item.where}: held as draft: {'; '.join(problems)}")
-            # Notes for the privacy reviewer about what this import wrote: a story the file
-            # leaves as it is was reported when it was written.
-            if changed or identity_changed:
-                for warning in story_name_warnings(obj, self.identity(page)):
-                    self.outcome.notes.append(f"{item.where}: {warning}")
-        state_changed = self.publish(page, obj, item, content, changed, want_live, created)
-        self.written[item.path] = page
-        if created:
-            self.outcome.pages["created"] += 1
-        elif changed or identity_changed or state_changed:
-            self.outcome.pages["updated"] += 1
-        else:
-            self.outcome.pages["unchanged"] += 1
+        return want_live
+
+    def note_names(self, obj, item, identity):
+        for warning in story_name_warnings(obj, identity):
+            self.outcome.notes.append(f"{item.where}: {warning}")
+
+    def insert(self, parent, obj, identity=None):
+        """`parent.add_child(instance=obj)`, as Wagtail saves a new page (a draft, validated
+        minimally), with the tree position, locale and history entry from TreeSlots and
+        LogEntries; then the story's record."""
+        self.tree.place(parent, obj)
+        if obj.locale_id is None:
+            obj.locale_id = parent.locale_id  # what Page.save would look up
+        obj._is_site_root = False  # a page just created is no site's root: no query
+        obj.save(log_action=None)
+        self.logs.log(obj, "wagtail.create", user=obj.owner, content_changed=True)
+        if identity is not None:
+            identity.story_id = obj.pk
+            identity.save()
+            self.identities[obj.pk] = identity
+
+    def create_published(self, parent, obj, content, identity):
+        """A new page that goes live now, in what Wagtail's add_child, save_revision and
+        publish leave behind (the page, its one revision, live, the create/edit/publish
+        history entries, `page_published` sent) without what a new page cannot have: no
+        earlier revision, comment, workflow or alias to look up, no second and third save
+        of the whole page. Validated whole first, as publishing validates.
+
+        Only inside bulk_changes() (import_document): the page's post_save is sent once, on
+        creation, which notes it for the search and reference indexes written at the end.
+        """
+        date = content.get("date")
+        if date:
+            obj.first_published_at = to_datetime(date)
+        self.tree.place(parent, obj)
+        if obj.locale_id is None:
+            obj.locale_id = parent.locale_id
+        obj.set_url_path(parent)
+        obj.live = True  # validated as published
+        self.clean(obj, publishing=True)
+        obj.live = False
+        obj._is_site_root = False
+        # Stored first as the draft a revision is made of (Wagtail's order), then published.
+        obj.save(clean=False, log_action=None)
+        self.logs.log(obj, "wagtail.create", user=obj.owner, content_changed=True)
+        if identity is not None:
+            identity.story_id = obj.pk
+            identity.save()
+            self.identities[obj.pk] = identity
+        revision = Revision.objects.create(
+            content_object=obj,
+            base_content_type=obj.get_base_content_type(),
+            user=None,
+            approved_go_live_at=None,
+            content=obj.serializable_data(),
+            object_str=str(obj),
+        )
+        self.logs.log(obj, "wagtail.edit", revision=revision, content_changed=True)
+        obj.live, obj.has_unpublished_changes, obj.expired = True, False, False
+        obj.latest_revision = obj.live_revision = revision
+        obj.latest_revision_created_at = revision.created_at
+        obj.draft_title = obj.title
+        obj.last_published_at = timezone.now()
+        if obj.first_published_at is None:
+            obj.first_published_at = obj.last_published_at
+        Page.objects.filter(pk=obj.pk).update(
+            **{name: getattr(obj, name) for name in PUBLISHED_FIELDS}
+        )
+        page_published.send(sender=obj.specific_class, instance=obj, revision=revision)
+        self.logs.log(obj, "wagtail.publish", revision=revision, content_changed=True)
 
     def check_planned_count(self, series, series_path, number):
         # The series as written so far by this import: a file may raise the planned count
@@ -319,8 +434,9 @@ class PageWriter:
         if changed or latest is None:
             if want_live and page.first_published_at is None and date:
                 obj.first_published_at = to_datetime(date)
-            # A page created just now was validated whole by add_child's save (Wagtail's
-            # Page.save runs full_clean), on exactly this content.
+            # A page created just now (a draft or a scheduled page: create_page) was
+            # validated as Wagtail validates a new draft when it was stored; a scheduled one
+            # is validated whole when it goes live (Wagtail's publish), as before.
             if not created:
                 self.clean(obj, publishing=want_live)
             latest = obj.save_revision(clean=False, log_action=True)
@@ -366,15 +482,11 @@ class PageWriter:
     # --- the story's private record
 
     def identity(self, page):
-        return StoryIdentity.objects.filter(story_id=page.pk).first()
+        if page.pk not in self.identities:
+            self.identities[page.pk] = StoryIdentity.objects.filter(story_id=page.pk).first()
+        return self.identities[page.pk]
 
-    def write_identity(self, page, item):
-        """Create or update the story's identity record; True when anything changed.
-
-        The consent always follows the file (no consent in the file: none on the site).
-        The private fields are only touched when the file has `private`: an export made
-        without --include-private must not erase them when it is imported again.
-        """
+    def identity_values(self, item):
         consent = item.consent or {}
         scope = consent.get("scope", [])
         values = {
@@ -385,13 +497,45 @@ class PageWriter:
         }
         if item.private is not None:
             values.update(item.private)
+        return values
+
+    def new_identity(self, item):
+        """The record of a story not stored yet, as it will read once stored (lists of
+        strings as their field stores them): the privacy check runs on it before the page is
+        written, and it is saved with the page."""
+        return _as_stored(StoryIdentity(**self.identity_values(item)))
+
+    def write_identity(self, page, item):
+        """Create or update the story's identity record; True when anything changed.
+
+        The consent always follows the file (no consent in the file: none on the site).
+        The private fields are only touched when the file has `private`: an export made
+        without --include-private must not erase them when it is imported again.
+        """
+        values = self.identity_values(item)
         identity = self.identity(page)
         if identity is None:
-            StoryIdentity.objects.create(story_id=page.pk, **values)
+            identity = StoryIdentity.objects.create(story_id=page.pk, **values)
+            self.identities[page.pk] = _as_stored(identity)
             return True
         changed = [k for k, v in values.items() if getattr(identity, k) != v]
         for name in changed:
             setattr(identity, name, values[name])
         if changed:
             identity.save()
+            _as_stored(identity)
         return bool(changed)
+
+
+def _as_stored(identity):
+    """`identity` with its values as they read back from the database (lists of strings as
+    their field stores them), without reading it back."""
+    for name in _LIST_FIELDS:
+        field = StoryIdentity._meta.get_field(name)
+        setattr(identity, name, field.to_python(field.get_prep_value(getattr(identity, name))))
+    return identity
+
+
+_LIST_FIELDS = [
+    f.attname for f in StoryIdentity._meta.concrete_fields if isinstance(f, StringListField)
+]
