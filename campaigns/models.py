@@ -31,6 +31,7 @@ from tongxin.core.models import (
 )
 from tongxin.core.paginate import paginate
 from tongxin.core.routing import parent_of
+from tongxin.core.statecache import kept_for_state
 from tongxin.core.visibility import visible
 
 from .blocks import body_field
@@ -532,6 +533,9 @@ class EpisodePage(TongxinPage):
     subpage_types = []
     template = "campaigns/episode_page.html"
     base_form_class = EpisodeForm
+    # An episode renders from its series (title, planned count, neighbours): routing keeps
+    # the series with the episode (tongxin.core.routing).
+    route_keeps_parent = True
 
     page_description = _(
         "系列中的一集：集数、视频、记者/摄像/剪辑署名和正文；集数不能超过系列的计划集数"
@@ -596,12 +600,19 @@ class EpisodePage(TongxinPage):
     def neighbours(self, series):
         """(previous, next) public episodes of `series` around this one: the last with a
         lower number and the first with a higher one, one indexed query each, whatever the
-        length of the series."""
+        length of the series; kept per content state (tongxin.core.statecache)."""
+        if self.number is None:
+            return None, None
+        return kept_for_state(
+            "episode-neighbours",
+            (series.pk, self.pk, self.number),
+            lambda: self._find_neighbours(series),
+        )
+
+    def _find_neighbours(self, series):
         siblings = visible(EpisodePage.objects.child_of(series)).only(
             "id", "title", "number", "script", "url_path", "path", "depth"
         )
-        if self.number is None:
-            return None, None
         previous = siblings.filter(number__lt=self.number).order_by("-number", "-path").first()
         following = siblings.filter(number__gt=self.number).order_by("number", "path").first()
         return previous, following

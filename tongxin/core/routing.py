@@ -1,11 +1,15 @@
-"""Path → page, resolved once per content version instead of walking the tree every time.
+"""Path → page, resolved once per content state instead of walking the tree every time.
 
 Wagtail routes a URL by walking the page tree from the site's root: two queries per level (the
 child by slug, then its specific type), so an episode four levels down costs eight queries
-before its own render starts. Where a path led is kept in the cache under the content
-version (tongxin.core.contentversion; every publish, unpublish, move and delete bumps it):
-the next request for the path loads its page by id (one query) and lets that page's own
-`route` finish, so the live check and the page's routes (`feed/…`, `embed/`:
+before its own render starts. Where a path led is kept in the cache under the content state
+(tongxin.core.contentversion: the content version, which every publish, unpublish, move,
+delete, consent or restriction change bumps, and the next moment visibility changes by the
+clock): the page as published, with its visibility for every scope as the one definition
+(tongxin.core.visibility) answered it, and how much of the path it took. A page's published
+fields change only when it is published again, which bumps the version, so the kept copy is
+the page the walk would find. The next request for the path takes that copy and lets the
+page's own `route` finish, so the live check and the page's routes (`feed/…`, `embed/`:
 tongxin.core.routes) work exactly as on the walk, and Wagtail's view restrictions and
 `serve` follow as usual. Paths that lead nowhere are not kept.
 """
@@ -21,10 +25,11 @@ from wagtail.models.sites import get_site_for_hostname
 from tongxin.scripts import script as scripts
 
 from . import keptcache
-from .contentversion import content_version
+from .contentversion import content_state, content_version
+from .pagecache import release_id
 from .visibility import load_with_visibility
 
-KEY_PREFIX = "tongxin:route:v1"
+KEY_PREFIX = "tongxin:route:v2"
 ROUTE_SECONDS = 24 * 3600
 WALKING = "_tongxin_routing"
 
@@ -32,15 +37,23 @@ WALKING = "_tongxin_routing"
 def _key(root, components):
     path = "/".join(components)
     digest = hashlib.sha256(path.encode("utf-8")).hexdigest()[:32]
-    return f"{KEY_PREFIX}:{root.pk}:{content_version()}:{digest}"
+    # The release id: a deploy may change the page models the kept copies were made of.
+    return f"{KEY_PREFIX}:{release_id()}:{root.pk}:{content_state()}:{digest}"
 
 
-def _load(content_type_id, pk):
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    if model is None:
+def _kept_page(target):
+    """The page the walk found, as published, with its visibility (one query, also given to
+    the walk's page, whose serve asks next), pickled; with its parent in its own type when
+    the page type renders from it (`route_keeps_parent`: an episode shows its series)."""
+    model = ContentType.objects.get_for_id(target.content_type_id).model_class()
+    page = load_with_visibility(model._default_manager.filter(pk=target.pk)) if model else None
+    if page is None:
         return None
-    # Whether the public may see it comes in the same query (the page's serve asks next).
-    return load_with_visibility(model._default_manager.filter(pk=pk))
+    target.__dict__["_tongxin_visible"] = page.__dict__["_tongxin_visible"]
+    if getattr(page, "route_keeps_parent", False) and page.depth > 1:
+        parent = target.get_parent()
+        page._cached_parent_obj = parent.specific if parent is not None else None
+    return pickle.dumps(page)
 
 
 def route(root, request, components, walk):
@@ -52,15 +65,15 @@ def route(root, request, components, walk):
     try:
         key = _key(root, components)
         kept = keptcache.get(key)
-        if isinstance(kept, tuple) and len(kept) == 3:
-            content_type_id, pk, used = kept
-            target = _load(content_type_id, pk)
-            if target is not None:
-                return target.route(request, components[used:])
+        if isinstance(kept, tuple) and len(kept) == 2:
+            blob, used = kept
+            target = pickle.loads(blob)  # noqa: S301 - our own objects, from our cache
+            return target.route(request, components[used:])
         result = walk(request, components)
         target = result[0]
-        used = target.depth - root.depth
-        keptcache.set(key, (target.content_type_id, target.pk, used), ROUTE_SECONDS)
+        blob = _kept_page(target)
+        if blob is not None:
+            keptcache.set(key, (blob, target.depth - root.depth), ROUTE_SECONDS)
         return result
     finally:
         delattr(request, WALKING)
@@ -72,7 +85,7 @@ SITE_PREFIX = "tongxin:site:v2"
 def _site_key(request):
     hostname = split_domain_port(request._get_raw_host())[0]
     digest = hashlib.sha256(f"{hostname}\x1f{request.get_port()}".encode()).hexdigest()[:32]
-    return f"{SITE_PREFIX}:{digest}:{content_version()}"
+    return f"{SITE_PREFIX}:{release_id()}:{digest}:{content_version()}"
 
 
 def find_site(request):
