@@ -23,7 +23,20 @@ FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 class TestSlugs:
     @pytest.mark.parametrize(
-        "slug", ["ａｂｃ", "ABC", "Abc", "ａBc", "abc ", " ABC", "ａｂｃ\u3000"]
+        "slug",
+        [
+            "ａｂｃ",
+            "ABC",
+            "Abc",
+            "ａBc",
+            "abc ",
+            " ABC",
+            "ａｂｃ\u3000",
+            "\u0430bc",  # Cyrillic а
+            "ab\u0441",  # Cyrillic с
+            "\u03b1bc",  # Greek α
+            "\u0410BC",  # Cyrillic А, upper case
+        ],
     )
     def test_look_alikes_are_duplicates_among_siblings(self, site_tree, slug):
         NewsPageFactory(parent=site_tree.news_index, slug="abc")
@@ -31,6 +44,12 @@ class TestSlugs:
         with pytest.raises(ValidationError) as info:
             site_tree.news_index.add_child(instance=page)
         assert "slug" in info.value.message_dict
+
+    def test_other_alphabets_spelling_other_words_are_fine(self, site_tree):
+        NewsPageFactory(parent=site_tree.news_index, slug="abc")
+        page = NewsPage(title="俄文", slug="\u0431\u0432\u0433")  # бвг: no Latin look-alike
+        site_tree.news_index.add_child(instance=page)
+        assert page.pk
 
     def test_slugs_are_stored_normalised(self, site_tree):
         page = NewsPage(title="新闻", slug="ＸｉｎＷｅｎ-2026")

@@ -4,7 +4,9 @@ One spelling per slug: NFKC (full-width ａｂｃ → abc, compatibility forms) 
 
 Wagtail compares slugs as typed, so ａbc, ABC and abc could be three sibling pages whose
 addresses readers (and spammers impersonating a page) cannot tell apart. Every page saves its
-slug normalised, and a slug whose normalised form a sibling already has is refused.
+slug normalised, and a slug whose normalised form a sibling already has is refused; so is one
+that differs only by letters of another alphabet that look like Latin ones (Cyrillic о, Greek
+ο in tоngxin).
 
 Readable slugs: a Chinese title becomes lower-case, hyphenated pinyin, one hyphen between
 words (jieba's), capped in length: 童心守护行动启动仪式 → tongxin-shouhu-xingdong-qidong-yishi.
@@ -25,6 +27,28 @@ def normalise_slug(slug):
     return unicodedata.normalize("NFKC", slug or "").lower()
 
 
+# Letters of other alphabets that look like Latin ones in a browser's address bar: a slug
+# written with them (tоngxin with a Cyrillic о) impersonates the Latin one. NFKC does not
+# fold them; the comparison below does (the slug is stored as typed).
+LOOKALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "с": "c", "ԁ": "d", "е": "e", "һ": "h", "і": "i", "ј": "j", "к": "k",
+        "ӏ": "l", "о": "o", "р": "p", "ԛ": "q", "ѕ": "s", "у": "y", "х": "x", "ԝ": "w",
+        # Greek
+        "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+        "χ": "x",
+        # Latin letters without their dot or in another form
+        "ı": "i", "ɑ": "a", "ɡ": "g",
+    }
+)  # fmt: skip
+
+
+def lookalike_key(slug):
+    """What a reader sees of a slug: normalised, other alphabets' look-alikes as Latin."""
+    return normalise_slug(slug).translate(LOOKALIKES)
+
+
 def slug_taken(slug, parent_page, page=None):
     """Whether a sibling under `parent_page` (other than `page`) has the same normalised slug.
 
@@ -36,12 +60,13 @@ def slug_taken(slug, parent_page, page=None):
     siblings = parent_page.get_children()
     if page is not None and page.pk:
         siblings = siblings.not_page(page)
-    wanted = normalise_slug(slug)
+    wanted = lookalike_key(slug)
     # A slug of lower-case ASCII letters, digits, - and _ is its own normal form: such a
     # sibling is the same only when equal. Only the others (legacy capitals, full-width or
-    # other non-ASCII letters) are read and normalised, not every sibling of a large index.
+    # other non-ASCII letters, look-alikes of other alphabets) are read and normalised, not
+    # every sibling of a large index.
     others = siblings.filter(Q(slug=wanted) | Q(slug__regex=r"[^-_0-9a-z]"))
-    return any(normalise_slug(s) == wanted for s in others.values_list("slug", flat=True))
+    return any(lookalike_key(s) == wanted for s in others.values_list("slug", flat=True))
 
 
 MAX_LENGTH = 60
