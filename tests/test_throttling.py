@@ -67,6 +67,8 @@ class TestLoginLockout:
             self.login(client, "203.0.113.5", "wrong")
         locked = self.login(client, "203.0.113.5", "right-password-123")
         assert locked.status_code == 429
+        # When to try again: the cool-off.
+        assert 0 < int(locked["Retry-After"]) <= 3600
         # Forging the header does not get the stranger out either.
         assert self.login(client, "1.2.3.4, 203.0.113.5", "right-password-123").status_code == 429
         # The editor, elsewhere, behind the same proxy, still logs in.

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # Database outages answer 503 or the cached page (its process_exception; see the module).
     "tongxin.core.outage.OutageMiddleware",
     "tongxin.core.ratelimit.RateLimitMiddleware",
+    "tongxin.core.lockout.LockoutRetryAfterMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # The request's site and its root page, kept per content version (tongxin.core.routing).
